@@ -1,0 +1,190 @@
+"""Catalogued wrong and alternative implementations, graded through the real pipeline.
+
+``tests/catalogue/<assignment>/<function>/`` holds ``mutant_*.py`` files (realistic
+mistakes, which must lose the function's points) and ``alt_*.py`` files (valid
+answers written another way, which must keep full marks). Each file is the whole
+source of the function's answer cell.
+
+To grade hundreds of variants quickly, variants of *different* functions share
+a notebook: notebook k carries the k-th mutant of every function that has one,
+the reference answer elsewhere. A mutant's verdict is read from its own
+function's test cell only, so sharing cannot hide a miss; an alternatives
+notebook must score full marks everywhere.
+"""
+
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import EXERCISES, REPO, SOLUTIONS, assignments, source_notebook
+from autograder.grade import grade
+from autograder.intake import Submission
+
+CATALOGUE = REPO / "tests" / "catalogue"
+MUTANT, ALTERNATIVE = "mutant", "alt"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One catalogued implementation of a graded function.
+
+    Attributes
+    ----------
+    assignment, function : str
+    kind : str
+        ``"mutant"`` or ``"alt"``.
+    path : Path
+        The file holding the answer cell's source.
+    """
+
+    assignment: str
+    function: str
+    kind: str
+    path: Path
+
+    @property
+    def name(self):
+        return self.path.stem
+
+    @property
+    def label(self):
+        return f"{self.assignment}/{self.function}/{self.name}"
+
+    @property
+    def description(self):
+        """The file's first comment line, which says what the variant does."""
+        first = self.path.read_text().lstrip().splitlines()[0]
+        return first.lstrip("# ").strip()
+
+
+def variants(assignment=None):
+    """Every catalogued variant, of one assignment or all, in a stable order."""
+    found = []
+    for aid in [assignment] if assignment else assignments():
+        for path in sorted((CATALOGUE / aid).glob("*/*.py")):
+            kind = MUTANT if path.name.startswith("mutant_") else ALTERNATIVE if path.name.startswith("alt_") else None
+            if kind:
+                found.append(Variant(aid, path.parent.name, kind, path))
+    return found
+
+
+def with_answers(notebook, answers):
+    """A copy of a source notebook whose answer cells ``answers`` names are replaced.
+
+    Parameters
+    ----------
+    notebook : NotebookNode
+    answers : dict
+        ``{grade_id: new cell source}``.
+    """
+    notebook = nbformat.from_dict(notebook)
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return notebook
+
+
+def pack(assignment_variants, kind):
+    """Group variants of one kind into notebooks: at most one per function in each.
+
+    Returns
+    -------
+    list of list of Variant
+    """
+    by_function = defaultdict(list)
+    for variant in assignment_variants:
+        if variant.kind == kind:
+            by_function[variant.function].append(variant)
+    depth = max((len(group) for group in by_function.values()), default=0)
+    return [[group[k] for group in by_function.values() if k < len(group)] for k in range(depth)]
+
+
+@dataclass
+class Verdict:
+    """What grading said about one variant."""
+
+    variant: Variant
+    score: float
+    possible: float
+    total: float
+    max_total: float
+    status: str
+
+    @property
+    def ok(self):
+        if self.status != "graded":
+            return False
+        if self.variant.kind == MUTANT:
+            return self.score < self.possible
+        return self.total == self.max_total
+
+
+def grade_assignment(assignment, workdir, workers=None):
+    """Grade the solution, the student version and every packed variant notebook.
+
+    Returns
+    -------
+    (dict, list of Verdict)
+        Outcomes of the ``"solution"`` and ``"student"`` submissions, and one verdict per variant.
+    """
+    workdir = Path(workdir)
+    source = nbformat.read(source_notebook(assignment), as_version=4)
+    submissions = [
+        Submission("solution", assignment, SOLUTIONS / assignment),
+        Submission("student", assignment, EXERCISES / assignment),
+    ]
+    members = {}
+    for kind in (MUTANT, ALTERNATIVE):
+        for index, group in enumerate(pack(variants(assignment), kind)):
+            student = f"{kind}-{index:02d}"
+            folder = workdir / "variants" / student / assignment
+            folder.mkdir(parents=True, exist_ok=True)
+            answers = {variant.function: variant.path.read_text() for variant in group}
+            nbformat.write(with_answers(source, answers), folder / f"{assignment}.ipynb")
+            members[student] = group
+            submissions.append(Submission(student, assignment, folder))
+    outcomes = {o.student: o for o in grade(submissions, output=workdir / "course", workers=workers, force=True)}
+    verdicts = [
+        Verdict(variant, outcomes[student].scores.get(variant.function, 0.0),
+                outcomes[student].possible.get(variant.function, 0.0),
+                outcomes[student].total, outcomes[student].max_score, outcomes[student].status)
+        for student, group in members.items()
+        for variant in group
+    ]
+    return {name: outcomes[name] for name in ("solution", "student")}, verdicts
+
+
+def report(verdicts):
+    """The mutation report: caught/total mutants and accepted/total alternatives per function."""
+    rows = defaultdict(lambda: [0, 0, 0, 0])
+    for verdict in verdicts:
+        row = rows[(verdict.variant.assignment, verdict.variant.function)]
+        offset = 0 if verdict.variant.kind == MUTANT else 2
+        row[offset] += verdict.ok
+        row[offset + 1] += 1
+    lines = [f"{'assignment':<18} {'function':<26} {'mutants caught':>15} {'alternatives accepted':>22}"]
+    for (assignment, function), (caught, mutants, accepted, alternatives) in sorted(rows.items()):
+        lines.append(f"{assignment:<18} {function:<26} {f'{caught}/{mutants}':>15} {f'{accepted}/{alternatives}':>22}")
+    missed = [v for v in verdicts if not v.ok]
+    for verdict in missed:
+        what = "NOT CAUGHT" if verdict.variant.kind == MUTANT else "REJECTED"
+        lines.append(f"  {what}: {verdict.variant.label} ({verdict.variant.description})")
+    return "\n".join(lines)
+
+
+def main(*, assignment_ids=(), workdir=None, workers=None):
+    """Grade every catalogued variant and print the mutation report; exit 1 on any miss."""
+    import tempfile
+
+    verdicts = []
+    with tempfile.TemporaryDirectory(prefix="bnweek-mutation-") as scratch:
+        for assignment in list(assignment_ids) or assignments():
+            target = Path(workdir or scratch) / assignment
+            shutil.rmtree(target, ignore_errors=True)
+            verdicts += grade_assignment(assignment, target, workers)[1]
+    print(report(verdicts))
+    return 0 if all(v.ok for v in verdicts) else 1

@@ -1,0 +1,57 @@
+"""``python -m autograder``: a thin command line over keyword-only ``main`` functions."""
+
+import argparse
+import sys
+
+
+def _release(args):
+    from autograder import release
+
+    release.main(assignment_ids=args.ids)
+
+
+def _build(args):
+    from autograder import build
+
+    build.main(demo_grade=args.demo_grade)
+
+
+def _grade(args):
+    from autograder import pipeline
+
+    sys.exit(pipeline.main(
+        source=args.source, assignment=args.assignment, output=args.output, workers=args.workers,
+        scheduler=args.scheduler, force=args.force, db_url=args.db_url, warm=not args.cold,
+        feedback=not args.no_feedback,
+    ))
+
+
+def parser():
+    top = argparse.ArgumentParser(prog="./course", description="BN Week: build, release and grade the course.")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="regenerate exercises/ from solutions/")
+    release.add_argument("ids", nargs="*", help="assignment ids (default: all)")
+    release.set_defaults(run=_release)
+
+    build = commands.add_parser("build", help="build the website into _build/html")
+    build.add_argument("--demo-grade", action="store_true", help="then grade a demo class into grading-output/demo")
+    build.set_defaults(run=_build)
+
+    grade = commands.add_parser("grade", help="autograde a folder or LMS zip of submissions")
+    grade.add_argument("source", help="submitted/<student>/<assignment>/ folder, or an LMS download .zip")
+    grade.add_argument("assignment", help="assignment id, or 'all'")
+    grade.add_argument("-o", "--output", default="grading-output", help="output folder (default: grading-output)")
+    grade.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
+    grade.add_argument("--scheduler", default=None, help="Dask scheduler address: grade on that cluster")
+    grade.add_argument("--force", action="store_true", help="regrade submissions already graded in OUTPUT")
+    grade.add_argument("--db-url", default=None, help="SQLAlchemy URL of the gradebook (default: SQLite in OUTPUT)")
+    grade.add_argument("--cold", action="store_true", help="start a cold kernel per notebook (slower; for comparison)")
+    grade.add_argument("--no-feedback", action="store_true", help="skip per-student feedback HTML")
+    grade.set_defaults(run=_grade)
+    return top
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    args.run(args)

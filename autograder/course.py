@@ -1,0 +1,78 @@
+"""Where the course lives, which assignments exist, and nbgrader's config for a run.
+
+The course's fixed layout (``solutions/`` is nbgrader's source directory,
+``exercises/`` its release directory) is set here; the course *root*, where
+nbgrader keeps its gradebook and the ``submitted/``, ``autograded/`` and
+``feedback/`` folders, is a working directory chosen per run, never the
+repository.
+"""
+
+import json
+from pathlib import Path
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+REPO = Path(__file__).resolve().parent.parent
+SOLUTIONS = REPO / "solutions"
+EXERCISES = REPO / "exercises"
+CONFIG_FILE = Path(__file__).resolve().parent / "nbgrader_config.py"
+
+
+def assignments():
+    """Ids of every assignment in ``solutions/``, in chapter order.
+
+    Returns
+    -------
+    list of str
+        e.g. ``["ch1_normalizing", "ch2_fitting_bn"]``.
+    """
+    return sorted(path.parent.name for path in SOLUTIONS.glob("*/*.ipynb") if path.stem == path.parent.name)
+
+
+def source_notebook(assignment):
+    """Path of an assignment's source notebook."""
+    return SOLUTIONS / assignment / f"{assignment}.ipynb"
+
+
+def graded_tests(assignment):
+    """The autograded test cells of an assignment, in notebook order.
+
+    Returns
+    -------
+    dict
+        ``{"test_<function>": points}``.
+    """
+    notebook = json.loads(source_notebook(assignment).read_text())
+    tests = {}
+    for cell in notebook["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            tests[meta["grade_id"]] = float(meta.get("points", 0))
+    return tests
+
+
+def nbgrader_config(course_root, release_directory=EXERCISES, db_url=None):
+    """nbgrader's configuration for a run rooted at ``course_root``.
+
+    Parameters
+    ----------
+    course_root : path-like
+        Working directory holding the gradebook and nbgrader's step folders.
+    release_directory : path-like
+        Where ``generate_assignment`` writes student versions.
+    db_url : str, optional
+        A SQLAlchemy URL for the gradebook; by default SQLite in ``course_root``.
+
+    Returns
+    -------
+    traitlets.config.Config
+    """
+    course_root = Path(course_root).resolve()
+    config = Config()
+    config.merge(PyFileConfigLoader(str(CONFIG_FILE)).load_config())
+    config.CourseDirectory.root = str(course_root)
+    config.CourseDirectory.source_directory = str(SOLUTIONS)
+    config.CourseDirectory.release_directory = str(Path(release_directory).resolve())
+    config.CourseDirectory.db_url = db_url or f"sqlite:///{course_root / 'gradebook.db'}"
+    return config

@@ -1,0 +1,237 @@
+"""Autograde a batch of submissions with nbgrader's own steps, in parallel.
+
+nbgrader's ``autograde`` runs, per notebook: sanitize (restore test cells from
+the gradebook), execute, save grades. Here the same preprocessors run, split
+by what they touch:
+
+1. **stage and sanitize** (this process): copy the submission into nbgrader's
+   ``submitted/`` and ``autograded/`` folders, restore the course's helper files,
+   run nbgrader's sanitizing preprocessors (they only *read* the gradebook);
+2. **execute** (:mod:`autograder.execution`, on workers): run the notebook in a
+   fresh warm kernel; no gradebook access, so workers can be processes here or
+   Dask workers on a cluster, submitted to and consumed in completion order;
+3. **record** (this process, one notebook at a time): nbgrader's
+   ``SaveAutoGrades``, then the autograded notebook is written atomically, then
+   feedback. The gradebook has exactly one writer.
+
+A submission counts as graded once its autograded notebook exists; an
+interrupted run leaves no such file for half-recorded work, so re-running
+grades it again.
+"""
+
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps import NbGraderAPI
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+
+from autograder import execution, zygote
+from autograder.course import SOLUTIONS, assignments, graded_tests, nbgrader_config
+from autograder.intake import GRADED, find_notebook, read_notebook
+from autograder.release import release
+from autograder.results import Outcome, function_name
+
+# nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order.
+SANITIZE_STEPS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata)
+# The tail of nbgrader's Autograde.autograde_preprocessors, after execution.
+RECORD_STEPS = (SaveAutoGrades, AssignLatePenalties, CheckCellMetadata)
+
+
+class Course:
+    """nbgrader's course folders and gradebook for one grading run.
+
+    Parameters
+    ----------
+    root : path-like
+        The output folder: ``gradebook.db``, ``submitted/``, ``autograded/``, ``feedback/``.
+    db_url : str, optional
+        SQLAlchemy URL of the gradebook; SQLite in ``root`` by default.
+    """
+
+    def __init__(self, root, db_url=None):
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.config = nbgrader_config(self.root, self.root / "release", db_url)
+        self.db_url = self.config.CourseDirectory.db_url
+
+    def folder(self, step, submission):
+        return self.root / step / submission.student / submission.assignment
+
+    def ensure_assignments(self, assignment_ids, force=False):
+        """Record the source notebooks of these assignments in the gradebook."""
+        with Gradebook(self.db_url) as gradebook:
+            known = {assignment.name for assignment in gradebook.assignments}
+        missing = [a for a in sorted(set(assignment_ids)) if force or a not in known]
+        if missing:
+            release(missing, course_root=self.root, release_directory=self.root / "release", db_url=self.db_url)
+
+    def resources(self, submission, cwd):
+        return {
+            "nbgrader": {
+                "db_url": self.db_url, "assignment": submission.assignment,
+                "notebook": submission.assignment, "student": submission.student,
+            },
+            "metadata": {"path": str(cwd)},
+        }
+
+    def run_steps(self, steps, notebook, resources):
+        for step in steps:
+            notebook, resources = step(config=self.config)(notebook, resources)
+        return notebook, resources
+
+    def scores(self, submission):
+        """Points per graded function, read back from the gradebook."""
+        with Gradebook(self.db_url) as gradebook:
+            notebook = gradebook.find_submission_notebook(
+                submission.assignment, submission.assignment, submission.student
+            )
+            return {function_name(grade.name): float(grade.score) for grade in notebook.grades}
+
+
+def stage(course, submission, notebook):
+    """Copy a submission into nbgrader's folders and sanitize it.
+
+    Returns
+    -------
+    (str, Path)
+        The sanitized notebook JSON and the folder the kernel will run in.
+    """
+    submitted = course.folder("submitted", submission)
+    if submitted.resolve() != submission.folder.resolve():
+        shutil.rmtree(submitted, ignore_errors=True)
+        shutil.copytree(submission.folder, submitted, ignore=shutil.ignore_patterns("*.ipynb"))
+    autograded = course.folder("autograded", submission)
+    shutil.rmtree(autograded, ignore_errors=True)
+    shutil.copytree(submitted, autograded, ignore=shutil.ignore_patterns("*.ipynb"))
+    # The course's own helper files always win over what a student sent.
+    source = SOLUTIONS / submission.assignment
+    for helper in source.iterdir():
+        if helper.is_file() and helper.suffix != ".ipynb":
+            shutil.copy(helper, autograded / helper.name)
+    nbformat.write(notebook, submitted / f"{submission.assignment}.ipynb")
+    with Gradebook(course.db_url) as gradebook:
+        gradebook.update_or_create_student(submission.student)
+        gradebook.update_or_create_submission(submission.assignment, submission.student)
+    notebook, _ = course.run_steps(SANITIZE_STEPS, notebook, course.resources(submission, autograded))
+    return nbformat.writes(notebook), autograded
+
+
+def record(course, submission, executed, feedback=True):
+    """Save the grades of an executed notebook, then write it and its feedback."""
+    autograded = course.folder("autograded", submission)
+    notebook = nbformat.reads(executed.notebook, as_version=4)
+    notebook, _ = course.run_steps(RECORD_STEPS, notebook, course.resources(submission, autograded))
+    target = autograded / f"{submission.assignment}.ipynb"
+    partial = target.with_suffix(".ipynb.partial")
+    nbformat.write(notebook, partial)
+    os.replace(partial, target)  # the graded marker appears only once grades are saved
+    if feedback:
+        NbGraderAPI(config=course.config).generate_feedback(submission.assignment, submission.student, force=True)
+
+
+def already_graded(course, submission):
+    target = course.folder("autograded", submission) / f"{submission.assignment}.ipynb"
+    if not target.is_file():
+        return False
+    try:
+        course.scores(submission)
+    except MissingEntry:
+        return False
+    return True
+
+
+def _pool(stack, workers, scheduler, warm):
+    """An executor with ``submit``, and its ``as_completed``: Dask's, or local processes'."""
+    if scheduler:
+        from distributed import Client
+        from distributed import as_completed as dask_as_completed
+
+        return stack.enter_context(Client(scheduler)), dask_as_completed
+    env = {}
+    if warm:  # one zygote on this host serves every local worker
+        env = stack.enter_context(zygote.Zygote()).env()
+    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=os.environ.update, initargs=(env,))
+    return stack.enter_context(pool), as_completed
+
+
+def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_url=None,
+          warm=True, feedback=True, progress=False):
+    """Autograde submissions; return one :class:`Outcome` per submission.
+
+    Parameters
+    ----------
+    submissions : list of Submission
+    output : path-like
+        nbgrader course root for this run (gradebook, autograded notebooks, feedback).
+    workers : int, optional
+        Local worker processes; all cores by default.
+    scheduler : str, optional
+        Address of a Dask scheduler; grade on its workers instead.
+    force : bool
+        Regrade submissions that were already graded in ``output``.
+    db_url : str, optional
+        Gradebook URL (e.g. PostgreSQL); SQLite in ``output`` by default.
+    warm : bool
+        Fork kernels from a warm zygote (default) rather than starting cold ones.
+    feedback : bool
+        Write per-student feedback HTML.
+    progress : bool
+        Show a progress bar with an ETA.
+    """
+    course = Course(output, db_url)
+    outcomes, pending = {}, []
+    known = [s.assignment for s in submissions if s.assignment in assignments()]
+    course.ensure_assignments(known, force=force)
+    for submission in submissions:
+        possible = {function_name(t): p for t, p in graded_tests(submission.assignment).items()} \
+            if submission.assignment in known else {}
+        outcome = Outcome(submission.student, submission.assignment, GRADED, {}, possible)
+        outcomes[submission] = outcome
+        if not force and already_graded(course, submission):
+            outcome.scores = course.scores(submission)
+            continue
+        path, note = find_notebook(submission)
+        notebook = None
+        if path is not None:
+            notebook, problem = read_notebook(path, submission.assignment)
+            note = note if notebook is not None else problem
+        if notebook is None:
+            outcome.status, outcome.scores = note.split(":")[0], dict.fromkeys(possible, 0.0)
+            outcome.problem = note
+            continue
+        outcome.problem = note
+        pending.append((submission, *stage(course, submission, notebook)))
+
+    with ExitStack() as stack:
+        pool, completed = _pool(stack, workers, scheduler, warm) if pending else (None, as_completed)
+        futures = {
+            pool.submit(execution.execute, notebook_json, str(cwd), course.config, warm): submission
+            for submission, notebook_json, cwd in pending
+        }
+        done = completed(futures)
+        if progress:
+            from tqdm import tqdm
+
+            done = tqdm(done, total=len(futures), unit="notebook", desc="grading")
+        for future in done:
+            submission = futures[future]
+            executed = future.result()
+            record(course, submission, executed, feedback)
+            outcome = outcomes[submission]
+            outcome.scores = course.scores(submission)
+            outcome.seconds = executed.seconds
+            outcome.problem = "; ".join(filter(None, [outcome.problem, executed.problem]))
+    return [outcomes[submission] for submission in submissions]

@@ -1,0 +1,1 @@
+"""nbgrader-style preprocessors that BN Week adds to nbgrader's own pipelines."""

@@ -1,0 +1,54 @@
+"""Keep hidden tests out of what students see, and fail tests a dead kernel never ran."""
+
+import re
+
+import nbformat
+
+from nbgrader import utils
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+HIDDEN_REGION = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.DOTALL)
+
+
+class HideTestInternals(NbGraderPreprocessor):
+    """Strip hidden tests, and the tracebacks that would quote them, from test cells.
+
+    Runs in feedback generation. A graded test cell keeps its visible asserts; its
+    hidden region becomes one comment line, and each error output keeps only its
+    last line (``AssertionError: <what was checked>``), since a traceback through a
+    hidden test prints that test's source.
+    """
+
+    placeholder = Unicode(
+        "# (hidden tests ran here; their verdict is below)\n",
+        help="What replaces the hidden-test region of a test cell.",
+    ).tag(config=True)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+            cell.source = HIDDEN_REGION.sub(self.placeholder, cell.source)
+            for output in cell.get("outputs", []):
+                if output.output_type == "error":
+                    output.traceback = [f"{output.ename}: {output.evalue}"]
+        return cell, resources
+
+
+def mark_unreached_tests(notebook, problem):
+    """Fail every test cell the kernel did not finish, saying why.
+
+    nbgrader scores a test cell without an error as passed. After the kernel died,
+    the cells it never reached, and the one it died in, must score 0 instead.
+    """
+    executed = [i for i, cell in enumerate(notebook.cells) if cell.get("execution_count") is not None]
+    first_unfinished = executed[-1] if executed else 0
+    for cell in notebook.cells[first_unfinished:]:
+        if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
+            continue
+        if not any(output.output_type == "error" for output in cell.get("outputs", [])):
+            cell.outputs.append(
+                nbformat.v4.new_output(
+                    "error", ename="NotFinished", evalue=f"this test did not finish: {problem}",
+                    traceback=[f"NotFinished: this test did not finish: {problem}"],
+                )
+            )

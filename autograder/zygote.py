@@ -1,0 +1,232 @@
+"""Warm kernels: a fork server that has already imported TensorFlow.
+
+Plain nbgrader starts a fresh Python kernel per notebook and the notebook then
+imports TensorFlow: about half of the ~8 s a one-function notebook costs. Here a
+*zygote* process imports the heavy modules once (no op run, no thread started,
+no CUDA initialised) and forks a brand-new kernel for each notebook. Every
+kernel is a fresh child of the zygote, never reused, so no submission's state
+can reach another's; the zygote itself never runs student code.
+
+Jupyter starts kernels from a kernelspec's ``argv``. Ours runs this module's
+*client* (``python -m autograder.zygote connect -f {connection_file} ...``), a
+tiny process that asks the zygote for a kernel, forwards signals to it, and
+exits with the kernel's exit status, so ``jupyter_client`` can interrupt, kill
+and wait for it as for any kernel.
+"""
+
+import json
+import os
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ENV_SOCKET = "BNWEEK_ZYGOTE"
+KERNEL_NAME = "bnweek-warm"
+
+#: Imported before forking: what the course's notebooks and hidden tests use.
+WARM_MODULES = ("numpy", "tensorflow", "matplotlib", "ipykernel.kernelapp", "autograder.tfcheck")
+
+
+# -- the server -----------------------------------------------------------------
+
+
+def _start_kernel_child(request, log_directory):
+    """In the forked child: become a fresh IPython kernel and never return."""
+    os.setsid()
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(request["cwd"])
+    # The kernel's own stdout/stderr (fd-level logs, crash messages) go to a log
+    # file, never into a cell's output.
+    log = os.open(os.path.join(log_directory, f"kernel-{os.getpid()}.log"), os.O_WRONLY | os.O_CREAT, 0o600)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    from autograder.limits import apply_limits
+
+    apply_limits(request.get("limits") or {})
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    app.initialize(request["argv"])
+    app.start()
+    os._exit(0)
+
+
+def serve(socket_path):
+    """Import the warm modules, then fork a kernel per request, forever.
+
+    Each request is one JSON line on a Unix socket; the reply is the child's pid,
+    then, when the child exits, its exit status. If the client hangs up first,
+    the child is killed.
+    """
+    import importlib
+
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(64)
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    children = {}  # pid -> client connection
+
+    while True:
+        for key, _ in selector.select(timeout=0.05):
+            if key.fileobj is listener:
+                connection, _ = listener.accept()
+                request = json.loads(connection.makefile().readline())
+                pid = os.fork()
+                if pid == 0:
+                    for inherited in [listener, connection, *children.values()]:
+                        inherited.close()
+                    _start_kernel_child(request, os.path.dirname(socket_path))
+                children[pid] = connection
+                connection.sendall(f"{pid}\n".encode())
+                selector.register(connection, selectors.EVENT_READ, pid)
+            else:  # the client hung up (it reads nothing else): kill its kernel
+                pid = key.data
+                if not key.fileobj.recv(1):
+                    _kill(pid)
+        _reap(children, selector)
+
+
+def _kill(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _reap(children, selector):
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        connection = children.pop(pid, None)
+        if connection is None:
+            continue
+        _kill(pid)  # anything the kernel started in its session goes with it
+        selector.unregister(connection)
+        try:
+            connection.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
+        except OSError:
+            pass
+        connection.close()
+
+
+# -- the client (the kernelspec's argv) ----------------------------------------------
+
+
+def connect(argv):
+    """Ask the zygote for a kernel running ``argv``; relay signals; exit as it exits."""
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.connect(os.environ[ENV_SOCKET])
+    limits = json.loads(os.environ.get("BNWEEK_KERNEL_LIMITS", "{}"))
+    request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "limits": limits}
+    client.sendall((json.dumps(request) + "\n").encode())
+    replies = client.makefile()
+    pid = int(replies.readline())
+
+    def forward(signum, _frame):
+        try:
+            os.killpg(pid, signum) if signum != signal.SIGINT else os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+        if signum == signal.SIGTERM:
+            sys.exit(128 + signum)
+
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
+    status = replies.readline().strip()
+    sys.exit(int(status) if status else 1)
+
+
+# -- the owner's side ---------------------------------------------------------------
+
+
+class Zygote:
+    """A running zygote and the kernelspec that uses it.
+
+    Use as a context manager; ``env()`` gives the variables a process needs so that
+    kernels named :data:`KERNEL_NAME` come from this zygote.
+    """
+
+    def __init__(self, python=sys.executable):
+        self.directory = tempfile.mkdtemp(prefix="bnweek-zygote-")
+        self.socket_path = os.path.join(self.directory, "zygote.sock")
+        self._write_kernelspec(python)
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        with open(os.path.join(self.directory, "zygote.log"), "w") as log:
+            self.process = subprocess.Popen(
+                [python, "-m", "autograder.zygote", "serve", self.socket_path],
+                env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            )
+        self._wait_ready()
+
+    def _write_kernelspec(self, python):
+        spec_dir = os.path.join(self.directory, "kernels", KERNEL_NAME)
+        os.makedirs(spec_dir)
+        spec = {
+            "argv": [python, "-m", "autograder.zygote", "connect", "-f", "{connection_file}"],
+            "display_name": "Python 3 (warm, BN Week grader)",
+            "language": "python",
+            "interrupt_mode": "signal",
+        }
+        with open(os.path.join(spec_dir, "kernel.json"), "w") as file:
+            json.dump(spec, file)
+
+    def _wait_ready(self, timeout=120):
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(self.socket_path):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the warm-kernel server exited with status {self.process.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the warm-kernel server did not start")
+            time.sleep(0.05)
+
+    def env(self):
+        """Environment variables that route :data:`KERNEL_NAME` to this zygote."""
+        return {
+            ENV_SOCKET: self.socket_path,
+            "JUPYTER_PATH": os.pathsep.join(filter(None, [self.directory, os.environ.get("JUPYTER_PATH")])),
+        }
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+if __name__ == "__main__":
+    verb, rest = sys.argv[1], sys.argv[2:]
+    if verb == "serve":
+        serve(rest[0])
+    elif verb == "connect":
+        connect(rest)
+    else:
+        sys.exit(f"usage: python -m autograder.zygote serve SOCKET | connect ARGS...")

@@ -1,0 +1,9 @@
+# mutant: divides by the variance (plus eps) instead of by the standard deviation
+import numpy as np
+
+
+def batchnorm_forward(Z, gamma, beta, eps=1e-5):
+    mu = np.mean(Z, axis=1, keepdims=True)
+    var = np.var(Z, axis=1, keepdims=True)
+    Z_norm = (Z - mu) / (var + eps)
+    return gamma * Z_norm + beta, (Z, Z_norm, mu, var, gamma, eps)

@@ -1,0 +1,9 @@
+# mutant: computes Z_norm but applies gamma and beta to the raw Z
+import numpy as np
+
+
+def batchnorm_forward(Z, gamma, beta, eps=1e-5):
+    mu = np.mean(Z, axis=1, keepdims=True)
+    var = np.var(Z, axis=1, keepdims=True)
+    Z_norm = (Z - mu) / np.sqrt(var + eps)
+    return gamma * Z + beta, (Z, Z_norm, mu, var, gamma, eps)

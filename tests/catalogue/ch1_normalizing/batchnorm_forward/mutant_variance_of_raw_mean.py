@@ -1,0 +1,9 @@
+# mutant: variance around zero (mean of Z**2) instead of around the batch mean
+import numpy as np
+
+
+def batchnorm_forward(Z, gamma, beta, eps=1e-5):
+    mu = np.mean(Z, axis=1, keepdims=True)
+    var = np.mean(Z ** 2, axis=1, keepdims=True)
+    Z_norm = (Z - mu) / np.sqrt(var + eps)
+    return gamma * Z_norm + beta, (Z, Z_norm, mu, var, gamma, eps)

@@ -1,0 +1,10 @@
+# mutant: divides by the variance instead of the standard deviation
+import numpy as np
+
+
+def linear_bn_forward(A_prev, W, gamma, beta, eps=1e-5):
+    Z = W @ A_prev
+    mu = np.mean(Z, axis=1, keepdims=True)
+    var = np.var(Z, axis=1, keepdims=True)
+    Z_tilde = gamma * (Z - mu) / (var + eps) + beta
+    return Z_tilde, {"A_prev": A_prev, "W": W, "Z": Z, "gamma": gamma, "eps": eps}

@@ -1,0 +1,6 @@
+# mutant: method='lower': rounds the position down instead of interpolating
+import numpy as np
+
+
+def input_percentiles(Z, q=(15, 50, 85)):
+    return np.percentile(Z, q, axis=1, method="lower")

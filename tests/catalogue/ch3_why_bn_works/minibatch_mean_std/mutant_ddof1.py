@@ -1,0 +1,10 @@
+# mutant: unbiased standard deviation across batches (ddof=1) instead of the population one
+import numpy as np
+
+
+def minibatch_mean_std(Z, batch_size, seed=0):
+    n, m = Z.shape
+    perm = np.random.default_rng(seed).permutation(m)
+    K = m // batch_size
+    means = Z[:, perm[:K * batch_size]].reshape(n, K, batch_size).mean(axis=2)
+    return means.std(axis=1, ddof=1, keepdims=True)

@@ -1,0 +1,10 @@
+# mutant: always shuffles with default_rng(0), ignoring the seed argument
+import numpy as np
+
+
+def minibatch_mean_std(Z, batch_size, seed=0):
+    n, m = Z.shape
+    perm = np.random.default_rng(0).permutation(m)
+    K = m // batch_size
+    means = Z[:, perm[:K * batch_size]].reshape(n, K, batch_size).mean(axis=2)
+    return means.std(axis=1, keepdims=True)

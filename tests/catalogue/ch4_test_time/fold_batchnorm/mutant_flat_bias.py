@@ -1,0 +1,6 @@
+# mutant: returns the folded bias flattened to shape (n,)
+import numpy as np
+
+def fold_batchnorm(W, b, gamma, beta, mean, var, eps=1e-5):
+    scale = gamma / np.sqrt(var + eps)
+    return scale * W, (scale * (b - mean) + beta).ravel()

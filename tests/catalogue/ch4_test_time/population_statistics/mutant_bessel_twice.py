@@ -1,0 +1,7 @@
+# mutant: applies the m / (m - 1) correction twice
+import numpy as np
+
+def population_statistics(batch_means, batch_vars, m):
+    mean = np.mean(batch_means, axis=0)
+    var = (m / (m - 1)) ** 2 * np.mean(batch_vars, axis=0)
+    return mean, var

@@ -1,0 +1,7 @@
+# mutant: normalizes each row (axis=1) instead of each column
+import numpy as np
+
+
+def softmax(Z):
+    T = np.exp(Z - np.max(Z, axis=1, keepdims=True))
+    return T / np.sum(T, axis=1, keepdims=True)

@@ -1,0 +1,6 @@
+# mutant: hard-coded GPU
+import tensorflow as tf
+
+
+def best_device():
+    return "/GPU:0"

@@ -1,0 +1,14 @@
+# mutant: tf.keras.layers.BatchNormalization instead of the BatchNorm layer
+import tensorflow as tf
+
+
+def build_model(n_features, hidden_units, n_classes, use_bn=True):
+    stack = [tf.keras.Input(shape=(n_features,))]
+    for units in hidden_units:
+        if use_bn:
+            stack += [tf.keras.layers.Dense(units, use_bias=False), tf.keras.layers.BatchNormalization(),
+                      tf.keras.layers.ReLU()]
+        else:
+            stack += [tf.keras.layers.Dense(units), tf.keras.layers.ReLU()]
+    stack.append(tf.keras.layers.Dense(n_classes))
+    return tf.keras.Sequential(stack)

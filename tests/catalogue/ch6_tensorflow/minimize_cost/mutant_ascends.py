@@ -1,0 +1,13 @@
+# mutant: gradient ascent (w += alpha * dJ/dw)
+import tensorflow as tf
+
+
+def minimize_cost(w0=0.0, learning_rate=0.1, steps=100):
+    w = tf.Variable(w0, dtype=tf.float32)
+    sgd = tf.keras.optimizers.SGD(learning_rate=learning_rate)
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            J = w**2 - 10.0 * w + 25.0
+        dJ_dw = tape.gradient(J, w)
+        w.assign_add(learning_rate * dJ_dw)
+    return float(w.numpy())

@@ -1,0 +1,13 @@
+# mutant: always starts from w = 0, ignoring w0
+import tensorflow as tf
+
+
+def minimize_cost(w0=0.0, learning_rate=0.1, steps=100):
+    w = tf.Variable(0.0, dtype=tf.float32)
+    sgd = tf.keras.optimizers.SGD(learning_rate=learning_rate)
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            J = w**2 - 10.0 * w + 25.0
+        dJ_dw = tape.gradient(J, w)
+        sgd.apply_gradients([(dJ_dw, w)])
+    return float(w.numpy())

@@ -1,0 +1,11 @@
+# mutant: applies the negated gradients (gradient ascent)
+import tensorflow as tf
+
+
+def train_step(model, optimizer, x, y):
+    with tf.GradientTape() as tape:
+        logits = model(x, training=True)
+        loss = compute_total_loss(logits, y)
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip([-g for g in grads], model.trainable_variables))
+    return loss

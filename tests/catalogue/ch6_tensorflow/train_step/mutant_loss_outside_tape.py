@@ -1,0 +1,11 @@
+# mutant: computes the loss outside the tape (no gradients recorded)
+import tensorflow as tf
+
+
+def train_step(model, optimizer, x, y):
+    with tf.GradientTape() as tape:
+        logits = model(x, training=True)
+    loss = compute_total_loss(tf.stop_gradient(logits), y)
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return loss

@@ -1,0 +1,29 @@
+"""Shared fixtures: assignments graded once per test session, through the real pipeline."""
+
+import os
+import warnings
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """``graded(assignment)`` -> (outcomes, verdicts), computed once per assignment.
+
+    One grading run per assignment covers its solution, its student version and
+    every catalogued variant (see ``autograder.catalogue``).
+    """
+    from autograder.catalogue import grade_assignment
+
+    cache = {}
+
+    def get(assignment):
+        if assignment not in cache:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                cache[assignment] = grade_assignment(assignment, tmp_path_factory.mktemp(assignment))
+        return cache[assignment]
+
+    return get
