@@ -26,6 +26,12 @@ def _grade(args):
     ))
 
 
+def _mutation_report(args):
+    from autograder import catalogue
+
+    sys.exit(catalogue.main(assignment_ids=args.ids, workers=args.workers))
+
+
 def parser():
     top = argparse.ArgumentParser(prog="./course", description="BN Week: build, release and grade the course.")
     commands = top.add_subparsers(dest="command", required=True)
@@ -49,6 +55,11 @@ def parser():
     grade.add_argument("--cold", action="store_true", help="start a cold kernel per notebook (slower; for comparison)")
     grade.add_argument("--no-feedback", action="store_true", help="skip per-student feedback HTML")
     grade.set_defaults(run=_grade)
+
+    mutation = commands.add_parser("mutation-report", help="grade every catalogued mutant and alternative")
+    mutation.add_argument("ids", nargs="*", help="assignment ids (default: all)")
+    mutation.add_argument("--workers", type=int, default=None, help="local worker processes")
+    mutation.set_defaults(run=_mutation_report)
     return top
 
 

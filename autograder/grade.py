@@ -21,6 +21,7 @@ grades it again.
 
 import os
 import shutil
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
 from pathlib import Path
@@ -43,6 +44,9 @@ from autograder.course import SOLUTIONS, assignments, graded_tests, nbgrader_con
 from autograder.intake import GRADED, find_notebook, read_notebook
 from autograder.release import release
 from autograder.results import Outcome, function_name
+
+# nbgrader's gradebook code triggers SQLAlchemy 2 autoflush warnings that are not ours to fix.
+warnings.filterwarnings("ignore", module="nbgrader.api")
 
 # nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order.
 SANITIZE_STEPS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata)

@@ -82,10 +82,10 @@ class SigmoidMLP(tf.Module):
             raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
         self.normalization = normalization
         self.eps = eps
-        rng = np.random.default_rng(seed)
+        weight_rng = np.random.default_rng(seed=seed)
         self.W, self.b, self.gamma, self.beta = [], [], [], []
         for n_in, n_out in zip(LAYER_SIZES[:-1], LAYER_SIZES[1:]):
-            W = init_scale * rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)
+            W = init_scale * weight_rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)
             self.W.append(tf.Variable(W.astype(np.float32)))
             self.b.append(tf.Variable(tf.zeros((n_out, 1))))
             self.gamma.append(tf.Variable(tf.ones((n_out, 1))))
@@ -128,8 +128,8 @@ class SigmoidMLP(tf.Module):
             if self.normalization == "none":
                 Z = Z + self.b[l]
             else:
-                mean, variance = tf.nn.moments(Z, axes=[1], keepdims=True)
-                Z = tf.nn.batch_normalization(Z, mean, variance, self.beta[l], self.gamma[l], self.eps)
+                mu_B, var_B = tf.nn.moments(Z, axes=[1], keepdims=True)
+                Z = tf.nn.batch_normalization(Z, mu_B, var_B, self.beta[l], self.gamma[l], self.eps)
                 if noise is not None:
                     scale, shift = noise[l]
                     Z = scale * Z + shift
@@ -188,12 +188,12 @@ def train_sigmoid_mlp(normalization="none", steps=2000, batch_size=60, learning_
         for t in tf.range(tf.shape(batches)[0]):
             X = tf.gather(X_train, batches[t], axis=1)
             y = tf.gather(y_train, batches[t])
-            with tf.GradientTape() as tape:
+            with tf.GradientTape() as gradient_tape:
                 logits, _ = model.forward(X, model.draw_noise() if noisy else None)
                 loss = tf.reduce_mean(
                     tf.nn.sparse_softmax_cross_entropy_with_logits(y, tf.transpose(logits))
                 )
-            gradients = tape.gradient(loss, model.parameters)
+            gradients = gradient_tape.gradient(loss, model.parameters)
             optimizer.apply_gradients(zip(gradients, model.parameters))
 
     @tf.function
@@ -203,12 +203,12 @@ def train_sigmoid_mlp(normalization="none", steps=2000, batch_size=60, learning_
         return logits, sigmoid_inputs[-1]
 
     # every SGD step's mini-batch, fixed in advance: reshuffle each epoch, drop the short batch
-    rng = np.random.default_rng(seed)
+    shuffle_rng = np.random.default_rng(seed=seed)
     m = X_train.shape[1]
     per_epoch = m // batch_size
     epochs = -(-steps // per_epoch)
     schedule = np.concatenate(
-        [rng.permutation(m)[: per_epoch * batch_size].reshape(per_epoch, batch_size) for _ in range(epochs)]
+        [shuffle_rng.permutation(m)[: per_epoch * batch_size].reshape(per_epoch, batch_size) for _ in range(epochs)]
     )[:steps]
 
     recorded_steps, accuracy, Z3 = [], [], []

@@ -1,0 +1,43 @@
+"""A demo class, graded: what ``./course build --demo-grade`` shows an instructor.
+
+Four students hand in every assignment: ``ada`` the reference answers, ``ben``
+the untouched student version, ``cy`` a notebook with one realistic mistake per
+function (from the test catalogue), and ``dee`` a corrupt file.
+"""
+
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from autograder import pipeline
+from autograder.catalogue import MUTANT, pack, variants, with_answers
+from autograder.course import EXERCISES, assignments, source_notebook
+
+
+def make_class(folder):
+    """Write ``folder/submitted/<student>/<assignment>/<assignment>.ipynb`` for the demo students."""
+    submitted = Path(folder) / "submitted"
+    shutil.rmtree(submitted, ignore_errors=True)
+    for assignment in assignments():
+        name = f"{assignment}.ipynb"
+        source = nbformat.read(source_notebook(assignment), as_version=4)
+        mistakes = (pack(variants(assignment), MUTANT) or [[]])[0]
+        notebooks = {
+            "ada": source,
+            "ben": nbformat.read(EXERCISES / assignment / name, as_version=4),
+            "cy": with_answers(source, {v.function: v.path.read_text() for v in mistakes}),
+        }
+        for student, notebook in notebooks.items():
+            (submitted / student / assignment).mkdir(parents=True)
+            nbformat.write(notebook, submitted / student / assignment / name)
+        (submitted / "dee" / assignment).mkdir(parents=True)
+        (submitted / "dee" / assignment / name).write_text('{"cells": [', encoding="utf-8")
+    return submitted
+
+
+def main(*, output):
+    output = Path(output)
+    submitted = make_class(output / "class")
+    print(f"demo class written to {submitted}; grading it")
+    return pipeline.main(source=submitted, assignment="all", output=output / "graded", force=True)

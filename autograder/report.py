@@ -1,0 +1,64 @@
+"""The class report: pass rate per graded function, a score histogram, a summary."""
+
+from collections import Counter
+from pathlib import Path
+
+
+def pass_rates(outcomes):
+    """Fraction of graded submissions earning full points, per (assignment, function).
+
+    Returns
+    -------
+    dict
+        ``{(assignment, function): (passed, graded)}``.
+    """
+    rates = {}
+    for outcome in outcomes:
+        if not outcome.graded:
+            continue
+        for function, possible in outcome.possible.items():
+            passed, graded = rates.get((outcome.assignment, function), (0, 0))
+            rates[(outcome.assignment, function)] = (passed + (outcome.scores.get(function, 0) >= possible), graded + 1)
+    return rates
+
+
+def plot_histogram(outcomes, path):
+    """Save a histogram of scores (as a percentage of the maximum) per assignment."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    assignments = sorted({o.assignment for o in outcomes})
+    fig, ax = plt.subplots(figsize=(7, 4))
+    bins = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.01]
+    data = [[100 * o.total / o.max_score for o in outcomes if o.assignment == a and o.max_score] for a in assignments]
+    ax.hist(data, bins=bins, label=assignments, stacked=True)
+    ax.set_xlabel("score (% of maximum)")
+    ax.set_ylabel("submissions")
+    ax.set_title("Score distribution")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write_report(outcomes, folder):
+    """Write ``scores.png`` and ``summary.md`` into ``folder``; return the summary text."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    plot_histogram(outcomes, folder / "scores.png")
+    statuses = Counter(o.status for o in outcomes)
+    lines = ["# Grading report", "", f"{len(outcomes)} submission(s): "
+             + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())), ""]
+    lines += ["| assignment | function | passed | pass rate |", "|---|---|---|---|"]
+    for (assignment, function), (passed, graded) in sorted(pass_rates(outcomes).items()):
+        lines.append(f"| {assignment} | `{function}` | {passed}/{graded} | {passed / graded:.0%} |")
+    problems = [o for o in outcomes if o.problem or not o.graded]
+    if problems:
+        lines += ["", "## Needs attention", ""]
+        lines += [f"- {o.student} / {o.assignment}: {o.status}; {o.problem}" for o in problems]
+    lines += ["", "![Score distribution](scores.png)", ""]
+    summary = "\n".join(lines)
+    (folder / "summary.md").write_text(summary, encoding="utf-8")
+    return summary
