@@ -23,28 +23,56 @@ def _code_sources(path):
             for cell in notebook["cells"] if cell["cell_type"] == "code"]
 
 
-def secret_lines(assignment):
-    """Distinctive lines of an assignment's solutions and hidden tests.
+def secret_regions(assignment):
+    """The distinctive lines of each solution and hidden-test region of an assignment.
+
+    Returns
+    -------
+    list of list of str
+        Per region, in order: stripped lines of at least ``MIN_LENGTH`` characters,
+        comments excluded, that the source notebook does not also show outside its
+        regions.
+    """
+    sources = _code_sources(source_notebook(assignment))
+    public = {line.strip() for source in sources for line in REGION.sub("", source).splitlines()}
+    regions = []
+    for source in sources:
+        for match in REGION.finditer(source):
+            lines = [line.strip() for line in match.group(2).splitlines()]
+            lines = [line for line in lines if len(line) >= MIN_LENGTH and not line.startswith("#") and line not in public]
+            if lines:
+                regions.append(lines)
+    return regions
+
+
+def find_leaks(text, regions):
+    """What of ``regions`` (and nbgrader's region markers) shows up in ``text``.
+
+    A region leaks when two of its consecutive distinctive lines appear as
+    consecutive lines of the text (or its only line appears): a single generic
+    line such as ``with tf.GradientTape() as tape:`` may well be taught on a
+    page, a block of the solution may not.
 
     Returns
     -------
     set of str
-        Stripped lines of at least ``MIN_LENGTH`` characters, comments excluded,
-        that the source notebook does not also show outside its regions.
+        The markers and leaked lines found.
     """
-    sources = _code_sources(source_notebook(assignment))
-    public = {line.strip() for source in sources for line in REGION.sub("", source).splitlines()}
-    secrets = set()
-    for source in sources:
-        for match in REGION.finditer(source):
-            for line in match.group(2).splitlines():
-                line = line.strip()
-                if len(line) >= MIN_LENGTH and not line.startswith("#") and line not in public:
-                    secrets.add(line)
-    return secrets
-
-
-def find_leaks(text, secrets):
-    """The secrets (and nbgrader region markers) that occur in ``text``."""
     found = {marker for marker in MARKERS if marker in text}
-    return found | {line for line in secrets if line in text}
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    present, pairs = set(lines), set(zip(lines, lines[1:]))
+    for region in regions:
+        if len(region) == 1 and region[0] in present:
+            found.add(region[0])
+        found |= {first for first, second in zip(region, region[1:]) if (first, second) in pairs}
+    return found
+
+
+def page_text(path):
+    """The text of a built file as a reader sees it (HTML tags and entities removed)."""
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix != ".html":
+        return raw
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(raw, "html.parser").get_text()

@@ -27,3 +27,19 @@ def graded(tmp_path_factory):
         return cache[assignment]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def built():
+    """The website, built once with warnings as errors, then rebuilt unchanged.
+
+    Returns the two ``subprocess.CompletedProcess`` results as ``{"first", "rebuild"}``;
+    the site is in ``autograder.build.SITE``.
+    """
+    from autograder.build import build_book
+
+    first = build_book()
+    assert first.returncode == 0, first.stdout[-5000:] + first.stderr[-5000:]
+    rebuild = build_book()
+    assert rebuild.returncode == 0, rebuild.stdout[-5000:] + rebuild.stderr[-5000:]
+    return {"first": first, "rebuild": rebuild}

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from autograder.course import EXERCISES, assignments
-from autograder.leaks import find_leaks, secret_lines
+from autograder.leaks import find_leaks, secret_regions
 from autograder.release import release
 
 
@@ -35,7 +35,8 @@ def test_exercises_are_in_sync_with_solutions(regenerated, assignment):
 @pytest.mark.parametrize("assignment", assignments())
 def test_student_version_has_no_solution_or_hidden_test(assignment):
     """Does the student notebook leave out every solution and hidden-test line?"""
-    text = (EXERCISES / assignment / f"{assignment}.ipynb").read_text()
-    assert secret_lines(assignment), "the source notebook has no solution or hidden-test region"
-    assert find_leaks(text, secret_lines(assignment)) == set()
+    notebook = json.loads((EXERCISES / assignment / f"{assignment}.ipynb").read_text())
+    text = "\n".join("".join(cell["source"]) for cell in notebook["cells"])
+    assert secret_regions(assignment), "the source notebook has no solution or hidden-test region"
+    assert find_leaks(text, secret_regions(assignment)) == set()
     assert "raise NotImplementedError()" in text
