@@ -6,12 +6,14 @@ answers written another way, which must keep full marks). Each file is the whole
 source of the function's answer cell.
 
 To grade hundreds of variants quickly, variants of *different* functions share
-a notebook: notebook k carries the k-th mutant of every function that has one,
-the reference answer elsewhere. A mutant's verdict is read from its own
-function's test cell only, so sharing cannot hide a miss; an alternatives
-notebook must score full marks everywhere.
+a notebook, with the reference answer everywhere else. A mutant's verdict is
+read from its own function's test cell; mutants share a notebook only when
+neither function's answer or tests mention the other, so one mutant cannot make
+another's test fail for it. An alternatives notebook must score full marks
+everywhere, so sharing can only make it stricter.
 """
 
+import re
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass
@@ -88,19 +90,51 @@ def with_answers(notebook, answers):
     return notebook
 
 
-def pack(assignment_variants, kind):
+def _mentions(variant, other_function, test_sources):
+    """Whether a variant's answer or its function's tests refer to another function."""
+    pattern = re.compile(rf"\b{re.escape(other_function)}\b")
+    return bool(pattern.search(variant.path.read_text()) or pattern.search(test_sources.get(variant.function, "")))
+
+
+def pack(assignment_variants, kind, test_sources=None):
     """Group variants of one kind into notebooks: at most one per function in each.
+
+    Parameters
+    ----------
+    assignment_variants : list of Variant
+    kind : str
+    test_sources : dict, optional
+        ``{function: source of its test cell}``; when given, two mutants share a
+        notebook only if neither's answer or tests mention the other's function.
 
     Returns
     -------
     list of list of Variant
     """
-    by_function = defaultdict(list)
-    for variant in assignment_variants:
-        if variant.kind == kind:
-            by_function[variant.function].append(variant)
-    depth = max((len(group) for group in by_function.values()), default=0)
-    return [[group[k] for group in by_function.values() if k < len(group)] for k in range(depth)]
+    packs = []
+    for variant in (v for v in assignment_variants if v.kind == kind):
+        for group in packs:
+            clash = any(
+                member.function == variant.function
+                or (test_sources is not None and (
+                    _mentions(variant, member.function, test_sources) or _mentions(member, variant.function, test_sources)))
+                for member in group
+            )
+            if not clash:
+                group.append(variant)
+                break
+        else:
+            packs.append([variant])
+    return packs
+
+
+def test_cell_sources(notebook):
+    """``{function: source of its autograded test cell}`` for a source notebook."""
+    return {
+        cell.metadata.nbgrader.grade_id.removeprefix("test_"): cell.source
+        for cell in notebook.cells
+        if cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata.nbgrader.get("solution")
+    }
 
 
 @dataclass
@@ -139,7 +173,8 @@ def grade_assignment(assignment, workdir, workers=None):
     ]
     members = {}
     for kind in (MUTANT, ALTERNATIVE):
-        for index, group in enumerate(pack(variants(assignment), kind)):
+        tests = test_cell_sources(source) if kind == MUTANT else None
+        for index, group in enumerate(pack(variants(assignment), kind, tests)):
             student = f"{kind}-{index:02d}"
             folder = workdir / "variants" / student / assignment
             folder.mkdir(parents=True, exist_ok=True)
@@ -147,7 +182,8 @@ def grade_assignment(assignment, workdir, workers=None):
             nbformat.write(with_answers(source, answers), folder / f"{assignment}.ipynb")
             members[student] = group
             submissions.append(Submission(student, assignment, folder))
-    outcomes = {o.student: o for o in grade(submissions, output=workdir / "course", workers=workers, force=True)}
+    outcomes = {o.student: o for o in grade(submissions, output=workdir / "course", workers=workers, force=True,
+                                             feedback=False)}
     verdicts = [
         Verdict(variant, outcomes[student].scores.get(variant.function, 0.0),
                 outcomes[student].possible.get(variant.function, 0.0),

@@ -6,7 +6,10 @@ Dask workers) can run it at once. Kernels come from a warm zygote
 (:mod:`autograder.zygote`) unless ``warm=False``.
 """
 
+import json
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 
@@ -16,9 +19,11 @@ from nbgrader.preprocessors import Execute, IgnorePattern, LimitOutput
 
 from autograder import zygote
 from autograder.preprocessors.hidetestinternals import mark_unreached_tests
+from autograder.preprocessors.receipts import CheckReceipts
 
-#: nbgrader's autograde steps that touch only the notebook, in nbgrader's order.
-EXECUTION_STEPS = (Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput)
+#: nbgrader's autograde steps that touch only the notebook, in nbgrader's order,
+#: with the receipt check right after execution (it reads notebook metadata).
+EXECUTION_STEPS = (Execute, CheckReceipts, IgnorePattern, ClearMetadataPreprocessor, LimitOutput)
 
 _zygote = None
 
@@ -53,7 +58,26 @@ def ensure_warm_kernels():
         os.environ.update(_zygote.env())
 
 
-def execute(notebook_json, cwd, config, warm=True):
+def _kernel_environment(cwd, limits, hide):
+    """Variables the next kernel inherits: its limits, and a scratch HOME and TMPDIR in ``cwd``."""
+    scratch = os.path.join(cwd, ".scratch")
+    os.makedirs(scratch, exist_ok=True)
+    limits = dict(limits or {})
+    if limits.pop("hide_files", False):
+        limits["hide"] = [str(path) for path in hide]
+    os.environ.update(HOME=scratch, TMPDIR=scratch, BNWEEK_KERNEL_LIMITS=json.dumps(limits))
+
+
+def _exit_reason(cwd):
+    socket_path = os.environ.get(zygote.ENV_SOCKET, "")
+    path = zygote.exit_reason_path(os.path.dirname(socket_path), cwd)
+    if os.path.exists(path):
+        with open(path) as file:
+            return file.read()
+    return ""
+
+
+def execute(notebook_json, cwd, config, warm=True, limits=None, hide=()):
     """Execute a sanitized submission notebook in ``cwd``.
 
     Parameters
@@ -66,15 +90,25 @@ def execute(notebook_json, cwd, config, warm=True):
         nbgrader's configuration for this run.
     warm : bool
         Use a forked warm kernel instead of a cold ``python3`` kernel.
+    limits : dict, optional
+        Kernel limits (see :mod:`autograder.limits`); warm kernels only.
+    hide : sequence of path-like
+        Folders the kernel must not see (with ``limits["hide_files"]``).
 
     Returns
     -------
     Executed
     """
+    ipc_directory = None
     if warm:
         ensure_warm_kernels()
+        _kernel_environment(cwd, limits, hide)
         config = config.copy()
         config.Execute.kernel_name = zygote.KERNEL_NAME
+        # Unix sockets, not TCP: a kernel without network can still talk to us.
+        config.KernelManager.transport = "ipc"
+        ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-")
+        config.KernelManager.ip = os.path.join(ipc_directory, "kernel")
     notebook = nbformat.reads(notebook_json, as_version=4)
     resources = {"metadata": {"path": cwd}}
     started = time.monotonic()
@@ -84,6 +118,9 @@ def execute(notebook_json, cwd, config, warm=True):
         try:
             notebook, resources = preprocessor(notebook, resources)
         except Exception as error:  # the kernel died, or never answered
-            problem = f"the notebook stopped running: {type(error).__name__}: {error}".strip()
+            reason = _exit_reason(cwd) or f"the kernel died ({type(error).__name__})"
+            problem = f"the notebook stopped running: {reason}"
             mark_unreached_tests(notebook, problem)
+    if ipc_directory:
+        shutil.rmtree(ipc_directory, ignore_errors=True)
     return Executed(nbformat.writes(notebook), problem, time.monotonic() - started)

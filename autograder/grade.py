@@ -40,16 +40,19 @@ from nbgrader.preprocessors import (
 )
 
 from autograder import execution, zygote
-from autograder.course import SOLUTIONS, assignments, graded_tests, nbgrader_config
+from autograder.course import REPO, SOLUTIONS, assignments, graded_tests, nbgrader_config
 from autograder.intake import GRADED, find_notebook, read_notebook
+from autograder.limits import DEFAULT_LIMITS
+from autograder.preprocessors.receipts import AddReceipts
 from autograder.release import release
 from autograder.results import Outcome, function_name
 
 # nbgrader's gradebook code triggers SQLAlchemy 2 autoflush warnings that are not ours to fix.
 warnings.filterwarnings("ignore", module="nbgrader.api")
 
-# nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order.
-SANITIZE_STEPS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata)
+# nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order; receipts go on
+# last, after OverwriteCells has restored the test cells.
+SANITIZE_STEPS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, AddReceipts)
 # The tail of nbgrader's Autograde.autograde_preprocessors, after execution.
 RECORD_STEPS = (SaveAutoGrades, AssignLatePenalties, CheckCellMetadata)
 
@@ -146,6 +149,13 @@ def record(course, submission, executed, feedback=True):
         NbGraderAPI(config=course.config).generate_feedback(submission.assignment, submission.student, force=True)
 
 
+def hidden_paths(course):
+    """What a student's kernel must not see: answers, tests, grades, other students, keys."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    return [REPO / "solutions", REPO / "tests", REPO / ".git", course.root, Path(jupyter_runtime_dir()), Path("/tmp")]
+
+
 def already_graded(course, submission):
     target = course.folder("autograded", submission) / f"{submission.assignment}.ipynb"
     if not target.is_file():
@@ -172,7 +182,7 @@ def _pool(stack, workers, scheduler, warm):
 
 
 def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_url=None,
-          warm=True, feedback=True, progress=False):
+          warm=True, feedback=True, progress=False, limits=DEFAULT_LIMITS):
     """Autograde submissions; return one :class:`Outcome` per submission.
 
     Parameters
@@ -194,6 +204,8 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
         Write per-student feedback HTML.
     progress : bool
         Show a progress bar with an ETA.
+    limits : dict
+        Limits on every kernel (see :mod:`autograder.limits`).
     """
     course = Course(output, db_url)
     outcomes, pending = {}, []
@@ -222,7 +234,7 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
     with ExitStack() as stack:
         pool, completed = _pool(stack, workers, scheduler, warm) if pending else (None, as_completed)
         futures = {
-            pool.submit(execution.execute, notebook_json, str(cwd), course.config, warm): submission
+            pool.submit(execution.execute, notebook_json, str(cwd), course.config, warm, limits, hidden_paths(course)): submission
             for submission, notebook_json, cwd in pending
         }
         done = completed(futures)

@@ -14,6 +14,7 @@ exits with the kernel's exit status, so ``jupyter_client`` can interrupt, kill
 and wait for it as for any kernel.
 """
 
+import hashlib
 import json
 import os
 import selectors
@@ -52,11 +53,18 @@ def _start_kernel_child(request, log_directory):
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     from autograder.limits import apply_limits
 
-    apply_limits(request.get("limits") or {})
+    for note in apply_limits(request.get("limits") or {}):
+        print(f"bnweek kernel: {note}", flush=True)
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
     app.initialize(request["argv"])
+    # Sockets are bound: now the kernel may lose sight of everything but its own folder.
+    hidden = (request.get("limits") or {}).get("hide")
+    if hidden:
+        from autograder.limits import hide_paths
+
+        print(f"bnweek kernel: {hide_paths(hidden)}", flush=True)
     app.start()
     os._exit(0)
 
@@ -79,6 +87,7 @@ def serve(socket_path):
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     children = {}  # pid -> client connection
+    watched = {}  # pid -> (deadline, memory limit, reason file)
 
     while True:
         for key, _ in selector.select(timeout=0.05):
@@ -91,13 +100,46 @@ def serve(socket_path):
                         inherited.close()
                     _start_kernel_child(request, os.path.dirname(socket_path))
                 children[pid] = connection
+                watched[pid] = _watch(request, os.path.dirname(socket_path))
                 connection.sendall(f"{pid}\n".encode())
                 selector.register(connection, selectors.EVENT_READ, pid)
             else:  # the client hung up (it reads nothing else): kill its kernel
                 pid = key.data
                 if not key.fileobj.recv(1):
                     _kill(pid)
-        _reap(children, selector)
+        _enforce(watched)
+        _reap(children, watched, selector)
+
+
+def exit_reason_path(directory, cwd):
+    """Where the zygote explains why it killed the kernel that ran in ``cwd``."""
+    return os.path.join(directory, "reasons", hashlib.sha1(cwd.encode()).hexdigest())
+
+
+def _watch(request, directory):
+    limits = request.get("limits") or {}
+    wall = limits.get("wall_seconds")
+    deadline = time.monotonic() + wall if wall else None
+    return deadline, limits.get("memory_bytes"), exit_reason_path(directory, request["cwd"])
+
+
+def _enforce(watched):
+    """Kill children past their wall-clock or memory limit, recording why."""
+    from autograder.limits import resident_bytes
+
+    now = time.monotonic()
+    for pid, (deadline, memory, reason_file) in list(watched.items()):
+        reason = None
+        if deadline and now > deadline:
+            reason = "the notebook ran past its time limit"
+        elif memory and resident_bytes(pid) > memory:
+            reason = f"the kernel used more than {memory / 2**30:.1f} GiB of memory"
+        if reason:
+            os.makedirs(os.path.dirname(reason_file), exist_ok=True)
+            with open(reason_file, "w") as file:
+                file.write(reason)
+            _kill(pid)
+            del watched[pid]
 
 
 def _kill(pid):
@@ -107,7 +149,7 @@ def _kill(pid):
         pass
 
 
-def _reap(children, selector):
+def _reap(children, watched, selector):
     while children:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -115,6 +157,7 @@ def _reap(children, selector):
             return
         if pid == 0:
             return
+        watched.pop(pid, None)
         connection = children.pop(pid, None)
         if connection is None:
             continue
@@ -213,7 +256,8 @@ class Zygote:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        shutil.rmtree(self.directory, ignore_errors=True)
+        if not os.environ.get("BNWEEK_KEEP_KERNEL_LOGS"):  # set it to debug kernels that died
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     def __enter__(self):
         return self

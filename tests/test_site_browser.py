@@ -1,0 +1,345 @@
+"""Does the website work in a real browser, the way students use it?
+
+Chromium (Debian's, driven by Playwright) opens the built site served on
+localhost, every page listed in ``_toc.yml``, at desktop and phone widths. The
+site must work offline: any request that leaves localhost is blocked and counts
+as a failure. Screenshots go to ``test-artifacts/screenshots/`` for a human look.
+
+Set ``BNWEEK_CHROMIUM`` to use another Chromium binary, and
+``BNWEEK_PREBUILT_SITE=1`` to test the site already in ``_build/html`` without
+rebuilding it (for working on these tests; the suite itself always builds).
+"""
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+import yaml
+
+from autograder.build import SITE
+from autograder.course import EXERCISES, REPO
+
+CHROMIUM = Path(os.environ.get("BNWEEK_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# Pixels a phone page may be wider than the screen before it scrolls sideways.
+OVERFLOW_SLACK = 2
+
+
+def toc_pages(toc_file=REPO / "_toc.yml"):
+    """Docnames of every page in the table of contents, in reading order.
+
+    Returns
+    -------
+    list of str
+        e.g. ``["book/intro", "book/ch1_normalizing", ...]``.
+    """
+    toc = yaml.safe_load(Path(toc_file).read_text(encoding="utf-8"))
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                yield entry["file"].removesuffix(".md").removesuffix(".ipynb")
+            for key in ("sections", "chapters", "parts"):
+                yield from walk(entry.get(key))
+
+    return [toc["root"], *walk(toc.get("parts") or toc.get("chapters"))]
+
+
+PAGES = toc_pages()
+CHAPTERS = [page for page in PAGES if re.fullmatch(r"book/ch\d+_\w+", page)]
+
+
+def page_id(docname):
+    return docname.removeprefix("book/")
+
+
+@pytest.fixture(scope="module")
+def site(request):
+    """The built site's folder (built once per session by the ``built`` fixture)."""
+    if os.environ.get("BNWEEK_PREBUILT_SITE") != "1":
+        request.getfixturevalue("built")
+    assert (SITE / "index.html").is_file(), f"no site in {SITE}"
+    return SITE
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """Base URL of the site served by a local HTTP server in a thread."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium, shared by this module's tests."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install it (Debian: apt-get install chromium) or set BNWEEK_CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Tab:
+    """A browser page that records what went wrong while it was open.
+
+    Attributes
+    ----------
+    page : playwright.sync_api.Page
+    problems : list of str
+        Console errors, uncaught exceptions, failed or blocked requests, HTTP errors.
+    """
+
+    def __init__(self, context, base_url):
+        self.base_url = base_url
+        self.problems = []
+        self.page = context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.problems.append(f"uncaught exception: {error}"))
+        self.page.on("requestfailed", self._failed)
+        self.page.on("response", self._response)
+        # The site must work offline: nothing may be fetched from anywhere but the site itself.
+        self.page.route(re.compile(r"^(?!" + re.escape(base_url) + r")(https?|wss?)://"), self._block)
+
+    def _console(self, message):
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")
+
+    def _failed(self, request):
+        if not request.url.startswith(self.base_url):
+            return  # already reported as blocked
+        self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def _block(self, route):
+        self.problems.append(f"request leaves the site: {route.request.url}")
+        route.abort()
+
+    def open(self, path):
+        """Go to ``path`` (relative to the site root) and wait for it and its math to be ready."""
+        response = self.page.goto(f"{self.base_url}/{path}", wait_until="load")
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        self.wait_for_math()
+        return self.page
+
+    def wait_for_math(self):
+        """Wait until MathJax (if the page loads it) has typeset everything."""
+        self.page.wait_for_load_state("load")
+        self.page.evaluate(
+            """async () => {
+                if (!document.querySelector('script[src*="tex-chtml.js"]')) return;
+                for (let i = 0; i < 200 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
+                    await new Promise(r => setTimeout(r, 50));
+                if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+            }"""
+        )
+
+    def path(self):
+        """The current page's path relative to the site root."""
+        return urlsplit(self.page.url).path.lstrip("/")
+
+
+@pytest.fixture
+def desktop(browser, server):
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    yield Tab(context, server)
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, server):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield Tab(context, server)
+    context.close()
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+ARTICLE = "article.bd-article"
+
+# For every visible heading of the article, its level, in document order.
+HEADING_LEVELS = """(article) => [...article.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+    .filter(h => h.checkVisibility())
+    .map(h => [Number(h.tagName[1]), h.textContent.replace('#', '').trim()])"""
+
+# Every <img> on the page, scrolled into view first so that lazy ones load too.
+IMAGES = """async () => {
+    const images = [...document.images];
+    for (const img of images) {
+        img.scrollIntoView();
+        if (!img.complete) await new Promise(r => { img.onload = img.onerror = r; setTimeout(r, 5000); });
+    }
+    window.scrollTo(0, 0);
+    return images.map(img => ({src: img.getAttribute('src'), alt: (img.getAttribute('alt') || '').trim(),
+                               width: img.naturalWidth, inArticle: !!img.closest('article')}));
+}"""
+
+# Math elements Sphinx wrote, and whether MathJax replaced each one's TeX with typeset output.
+MATH = """() => [...document.querySelectorAll('article .math')].map(el => ({
+    text: el.textContent.slice(0, 60),
+    typeset: !!el.querySelector('mjx-container') || el.tagName.toLowerCase() === 'mjx-container',
+}))"""
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("docname", PAGES, ids=page_id)
+def test_page_renders_cleanly(desktop, docname):
+    """Does the page load with no console error, typeset math, loaded images with alt text, and sound headings?"""
+    page = desktop.open(f"{docname}.html")
+    screenshot(page, page_id(docname))
+
+    math = page.evaluate(MATH)
+    untypeset = [m["text"] for m in math if not m["typeset"]]
+    assert not untypeset, f"{docname}: {len(untypeset)} formula(s) not typeset by MathJax, e.g. {untypeset[:3]}"
+    if math:
+        assert page.locator(f"{ARTICLE} mjx-container").count() > 0, f"{docname}: no mjx-container"
+    errors = page.locator("mjx-merror").all_text_contents()
+    assert not errors, f"{docname}: MathJax could not parse {len(errors)} formula(s): {errors[:3]}"
+
+    images = page.evaluate(IMAGES)
+    broken = [img["src"] for img in images if img["width"] == 0]
+    assert not broken, f"{docname}: image(s) failed to load: {broken}"
+    no_alt = [img["src"] for img in images if img["inArticle"] and not img["alt"]]
+    assert not no_alt, f"{docname}: figure(s) without alt text: {no_alt}"
+
+    levels = page.evaluate(HEADING_LEVELS, page.locator(ARTICLE).element_handle())
+    assert [level for level, _ in levels].count(1) == 1 and levels[0][0] == 1, (
+        f"{docname}: a page needs exactly one h1, first: {levels[:3]}"
+    )
+    for (before, _), (level, title) in zip(levels, levels[1:]):
+        assert level <= before + 1, f"{docname}: heading '{title}' is an h{level} right after an h{before}"
+
+    assert not desktop.problems, f"{docname}:\n" + "\n".join(desktop.problems)
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("docname", PAGES, ids=page_id)
+def test_page_is_readable_on_a_phone(phone, docname):
+    """At 390 px wide, does the page fit the screen with no sideways scrolling?"""
+    page = phone.open(f"{docname}.html")
+    screenshot(page, f"{page_id(docname)}-390px")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    viewport = page.evaluate("() => window.innerWidth")
+    if width > viewport + OVERFLOW_SLACK:
+        culprits = page.evaluate(
+            """(limit) => [...document.querySelectorAll('article *')]
+                .filter(el => el.getBoundingClientRect().right > limit && el.checkVisibility())
+                .filter(el => !el.parentElement || el.parentElement.getBoundingClientRect().right <= limit)
+                .slice(0, 5).map(el => el.tagName.toLowerCase() + '.' + el.className + ': '
+                                 + (el.textContent || '').trim().slice(0, 50))""",
+            viewport + OVERFLOW_SLACK,
+        )
+        pytest.fail(f"{docname} is {width} px wide on a {viewport} px screen; too wide: {culprits}")
+    assert not phone.problems, f"{docname}:\n" + "\n".join(phone.problems)
+
+
+@pytest.mark.book
+def test_next_and_previous_links_walk_the_toc(desktop):
+    """Does clicking "next" from the home page visit every page in toc order, and "previous" walk back?"""
+    desktop.open("index.html")
+    assert desktop.path() == f"{PAGES[0]}.html", "index.html must lead to the home page"
+    visited = [desktop.path()]
+    while desktop.page.locator("a.right-next").count():
+        desktop.page.locator("a.right-next").click()
+        desktop.page.wait_for_load_state("load")
+        visited.append(desktop.path())
+        assert len(visited) <= len(PAGES), f"'next' runs past the last page: {visited}"
+    assert visited == [f"{page}.html" for page in PAGES]
+    walked_back = [desktop.path()]
+    while desktop.page.locator("a.left-prev").count():
+        desktop.page.locator("a.left-prev").click()
+        desktop.page.wait_for_load_state("load")
+        walked_back.append(desktop.path())
+        assert len(walked_back) <= len(PAGES), f"'previous' runs past the first page: {walked_back}"
+    assert walked_back == visited[::-1]
+    assert not desktop.problems, "\n".join(desktop.problems)
+
+
+@pytest.mark.book
+def test_sidebar_lists_and_opens_every_page(desktop):
+    """Does the sidebar list every toc page in order, and does clicking each entry open that page?"""
+    desktop.open(f"{PAGES[0]}.html")
+    sidebar = "nav.bd-docs-nav a.reference"
+    hrefs = desktop.page.locator(sidebar).evaluate_all("links => links.map(a => a.href)")
+    targets = [urlsplit(href).path.lstrip("/") for href in hrefs]
+    assert targets == [f"{page}.html" for page in PAGES], "the sidebar must list the toc's pages in order"
+    for index, target in enumerate(targets):
+        desktop.page.locator(sidebar).nth(index).click()
+        desktop.page.wait_for_load_state("load")
+        assert desktop.path() == target
+        assert desktop.page.locator(f"{ARTICLE} h1").first.is_visible(), f"{target} shows no title"
+        current = desktop.page.locator("nav.bd-docs-nav li.current > a").first
+        assert urlsplit(current.evaluate("a => a.href")).path.lstrip("/") == target, (
+            f"the sidebar does not mark {target} as the current page"
+        )
+    assert not desktop.problems, "\n".join(desktop.problems)
+
+
+@pytest.mark.book
+def test_search_finds_momentum(desktop):
+    """Does the site's search page find "momentum", and does a result open a chapter that uses the word?"""
+    page = desktop.open("search.html?q=momentum")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results ul.search li a').length > 0"
+        " || /did not match|no results/i.test(document.querySelector('#search-results')?.textContent || '')",
+        timeout=30_000,
+    )
+    results = page.locator("#search-results ul.search li a")
+    found = [urlsplit(href).path.lstrip("/") for href in results.evaluate_all("links => links.map(a => a.href)")]
+    chapters = [f for f in found if f.removesuffix(".html") in CHAPTERS]
+    assert chapters, f"searching 'momentum' found no chapter: {found}"
+    results.filter(has_text=re.compile(".")).first.click()
+    page.wait_for_load_state("load")
+    assert "momentum" in page.locator(ARTICLE).inner_text().lower()
+    assert not desktop.problems, "\n".join(desktop.problems)
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=page_id)
+def test_exercise_notebook_downloads(desktop, chapter, tmp_path):
+    """Does the chapter's exercise link download the current student notebook, a valid nbformat file?"""
+    assignment = page_id(chapter)
+    page = desktop.open(f"{chapter}.html")
+    link = page.locator(f'{ARTICLE} a.download[href$="/{assignment}.ipynb"]')
+    assert link.count() >= 1, f"{chapter} has no download link to {assignment}.ipynb"
+    with page.expect_download() as download_info:
+        link.first.click()
+    download = download_info.value
+    assert download.suggested_filename == f"{assignment}.ipynb"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    notebook = nbformat.read(saved, as_version=4)
+    nbformat.validate(notebook)
+    assert saved.read_bytes() == (EXERCISES / assignment / f"{assignment}.ipynb").read_bytes(), (
+        f"the site serves a stale {assignment}.ipynb: rebuild after ./course release"
+    )
+    assert not desktop.problems, "\n".join(desktop.problems)
