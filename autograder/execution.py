@@ -6,6 +6,7 @@ Dask workers) can run it at once. Kernels come from a warm zygote
 (:mod:`autograder.zygote`) unless ``warm=False``.
 """
 
+import atexit
 import json
 import os
 import shutil
@@ -51,10 +52,12 @@ def ensure_warm_kernels():
     """Route kernels to a zygote: the one named in the environment, else our own."""
     global _zygote
     socket_path = os.environ.get(zygote.ENV_SOCKET)
-    if socket_path and os.path.exists(socket_path):
+    if socket_path:  # started by the process that started us; it may still be warming up
+        zygote.wait_for_socket(socket_path)
         return
     if _zygote is None:
         _zygote = zygote.Zygote()
+        atexit.register(_zygote.close)
         os.environ.update(_zygote.env())
 
 

@@ -175,8 +175,8 @@ def _pool(stack, workers, scheduler, warm):
 
         return stack.enter_context(Client(scheduler)), dask_as_completed
     env = {}
-    if warm:  # one zygote on this host serves every local worker
-        env = stack.enter_context(zygote.Zygote()).env()
+    if warm:  # one zygote on this host serves every local worker; it warms up while we stage
+        env = stack.enter_context(zygote.Zygote(wait=False)).env()
     pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=os.environ.update, initargs=(env,))
     return stack.enter_context(pool), as_completed
 
@@ -208,46 +208,61 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
         Limits on every kernel (see :mod:`autograder.limits`).
     """
     course = Course(output, db_url)
-    outcomes, pending = {}, []
-    known = [s.assignment for s in submissions if s.assignment in assignments()]
-    course.ensure_assignments(known, force=force)
-    for submission in submissions:
-        possible = {function_name(t): p for t, p in graded_tests(submission.assignment).items()} \
-            if submission.assignment in known else {}
-        outcome = Outcome(submission.student, submission.assignment, GRADED, {}, possible)
-        outcomes[submission] = outcome
-        if not force and already_graded(course, submission):
-            outcome.scores = course.scores(submission)
-            continue
-        path, note = find_notebook(submission)
-        notebook = None
-        if path is not None:
-            notebook, problem = read_notebook(path, submission.assignment)
-            note = note if notebook is not None else problem
-        if notebook is None:
-            outcome.status, outcome.scores = note.split(":")[0], dict.fromkeys(possible, 0.0)
-            outcome.problem = note
-            continue
-        outcome.problem = note
-        pending.append((submission, *stage(course, submission, notebook)))
-
+    course.ensure_assignments([s.assignment for s in submissions if s.assignment in assignments()], force=force)
+    outcomes, futures = {}, {}
     with ExitStack() as stack:
-        pool, completed = _pool(stack, workers, scheduler, warm) if pending else (None, as_completed)
-        futures = {
-            pool.submit(execution.execute, notebook_json, str(cwd), course.config, warm, limits, hidden_paths(course)): submission
-            for submission, notebook_json, cwd in pending
-        }
-        done = completed(futures)
-        if progress:
+        pool = completed = None
+        for submission in submissions:
+            outcome, staged = _intake(course, submission, force)
+            outcomes[submission] = outcome
+            if staged is None:
+                continue
+            if pool is None:  # started only when there is work, then fed as notebooks are staged
+                pool, completed = _pool(stack, workers, scheduler, warm)
+            notebook_json, cwd = staged
+            future = pool.submit(execution.execute, notebook_json, str(cwd), course.config, warm, limits,
+                                 hidden_paths(course))
+            futures[future] = submission
+        done = completed(futures) if futures else []
+        if progress and futures:
             from tqdm import tqdm
 
             done = tqdm(done, total=len(futures), unit="notebook", desc="grading")
         for future in done:
-            submission = futures[future]
-            executed = future.result()
+            submission, outcome = futures[future], outcomes[futures[future]]
+            try:
+                executed = future.result()
+            except Exception as error:  # a worker died: this submission fails, the batch goes on
+                outcome.status, outcome.scores = "grader error", dict.fromkeys(outcome.possible, 0.0)
+                outcome.problem = f"the grading worker failed: {type(error).__name__}: {error}"
+                continue
             record(course, submission, executed, feedback)
-            outcome = outcomes[submission]
             outcome.scores = course.scores(submission)
             outcome.seconds = executed.seconds
             outcome.problem = "; ".join(filter(None, [outcome.problem, executed.problem]))
     return [outcomes[submission] for submission in submissions]
+
+
+def _intake(course, submission, force):
+    """An outcome for a submission, and its staged notebook when it needs executing.
+
+    Returns
+    -------
+    (Outcome, (str, Path) or None)
+    """
+    known = submission.assignment in assignments()
+    possible = {function_name(t): p for t, p in graded_tests(submission.assignment).items()} if known else {}
+    outcome = Outcome(submission.student, submission.assignment, GRADED, {}, possible)
+    if not force and known and already_graded(course, submission):
+        outcome.scores = course.scores(submission)
+        return outcome, None
+    path, note = find_notebook(submission)
+    notebook = None
+    if path is not None:
+        notebook, problem = read_notebook(path, submission.assignment)
+        note = note if notebook is not None else problem
+    outcome.problem = note
+    if notebook is None:
+        outcome.status, outcome.scores = note.split(":")[0], dict.fromkeys(possible, 0.0)
+        return outcome, None
+    return outcome, stage(course, submission, notebook)

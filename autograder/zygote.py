@@ -86,10 +86,11 @@ def serve(socket_path):
     listener.listen(64)
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
+    parent = os.getppid()
     children = {}  # pid -> client connection
     watched = {}  # pid -> (deadline, memory limit, reason file)
 
-    while True:
+    while os.getppid() == parent:  # the grader that started us is gone: so are we
         for key, _ in selector.select(timeout=0.05):
             if key.fileobj is listener:
                 connection, _ = listener.accept()
@@ -109,6 +110,8 @@ def serve(socket_path):
                     _kill(pid)
         _enforce(watched)
         _reap(children, watched, selector)
+    for pid in children:
+        _kill(pid)
 
 
 def exit_reason_path(directory, cwd):
@@ -200,6 +203,17 @@ def connect(argv):
 # -- the owner's side ---------------------------------------------------------------
 
 
+def wait_for_socket(socket_path, timeout=120, process=None):
+    """Wait until a zygote listens on ``socket_path``."""
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(socket_path):
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the warm-kernel server exited with status {process.returncode}")
+        if time.monotonic() > deadline:
+            raise RuntimeError("the warm-kernel server did not start")
+        time.sleep(0.05)
+
+
 class Zygote:
     """A running zygote and the kernelspec that uses it.
 
@@ -207,7 +221,7 @@ class Zygote:
     kernels named :data:`KERNEL_NAME` come from this zygote.
     """
 
-    def __init__(self, python=sys.executable):
+    def __init__(self, python=sys.executable, wait=True):
         self.directory = tempfile.mkdtemp(prefix="bnweek-zygote-")
         self.socket_path = os.path.join(self.directory, "zygote.sock")
         self._write_kernelspec(python)
@@ -219,7 +233,8 @@ class Zygote:
                 [python, "-m", "autograder.zygote", "serve", self.socket_path],
                 env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
             )
-        self._wait_ready()
+        if wait:
+            self.wait_ready()
 
     def _write_kernelspec(self, python):
         spec_dir = os.path.join(self.directory, "kernels", KERNEL_NAME)
@@ -233,14 +248,9 @@ class Zygote:
         with open(os.path.join(spec_dir, "kernel.json"), "w") as file:
             json.dump(spec, file)
 
-    def _wait_ready(self, timeout=120):
-        deadline = time.monotonic() + timeout
-        while not os.path.exists(self.socket_path):
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the warm-kernel server exited with status {self.process.returncode}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("the warm-kernel server did not start")
-            time.sleep(0.05)
+    def wait_ready(self, timeout=120):
+        """Block until the zygote listens (it imports TensorFlow first)."""
+        wait_for_socket(self.socket_path, timeout, self.process)
 
     def env(self):
         """Environment variables that route :data:`KERNEL_NAME` to this zygote."""
