@@ -108,6 +108,8 @@ def execute(notebook_json, cwd, config, warm=True, limits=None, hide=()):
         _kernel_environment(cwd, limits, hide)
         config = config.copy()
         config.Execute.kernel_name = zygote.KERNEL_NAME
+        if (limits or {}).get("cell_seconds"):
+            config.Execute.timeout = int(limits["cell_seconds"])
         # Unix sockets, not TCP: a kernel without network can still talk to us.
         config.KernelManager.transport = "ipc"
         ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-")

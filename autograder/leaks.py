@@ -23,8 +23,14 @@ def _code_sources(path):
             for cell in notebook["cells"] if cell["cell_type"] == "code"]
 
 
-def secret_regions(assignment):
+def secret_regions(assignment, kinds=("SOLUTION", "HIDDEN TESTS")):
     """The distinctive lines of each solution and hidden-test region of an assignment.
+
+    Parameters
+    ----------
+    assignment : str
+    kinds : tuple of str
+        Which regions: ``"SOLUTION"``, ``"HIDDEN TESTS"`` or both.
 
     Returns
     -------
@@ -38,6 +44,8 @@ def secret_regions(assignment):
     regions = []
     for source in sources:
         for match in REGION.finditer(source):
+            if match.group(1) not in kinds:
+                continue
             lines = [line.strip() for line in match.group(2).splitlines()]
             lines = [line for line in lines if len(line) >= MIN_LENGTH and not line.startswith("#") and line not in public]
             if lines:

@@ -20,7 +20,13 @@ any student code runs, and they bind everything it starts):
     keeps its own folder, as ``/tmp/work``. Needs root or user namespaces, like
     ``network``.
 
-Enforced **outside**, by the zygote, which checks its children every 50 ms:
+Enforced **outside**, by the grader:
+
+``cell_seconds``
+    Time for one cell (nbgrader's ``Execute.timeout``): the cell is interrupted
+    and shows an error; the notebook goes on.
+
+and by the zygote, which checks its children every 50 ms:
 
 ``wall_seconds``
     Wall-clock time for the whole notebook.
@@ -44,6 +50,7 @@ CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
 DEFAULT_LIMITS = {
     "cpu_seconds": 600,
     "file_bytes": 64 * 2**20,
+    "cell_seconds": 120,
     "wall_seconds": 300,
     "memory_bytes": 4 * 2**30,
     "network": False,

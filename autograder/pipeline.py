@@ -15,12 +15,13 @@ from pathlib import Path
 from autograder.collect import collect
 from autograder.course import assignments
 from autograder.grade import grade
+from autograder.limits import DEFAULT_LIMITS
 from autograder.report import write_report
 from autograder.results import write_csv
 
 
 def main(*, source, assignment, output="grading-output", workers=None, scheduler=None, force=False,
-         db_url=None, warm=True, feedback=True, progress=True):
+         db_url=None, warm=True, feedback=True, progress=True, limits=DEFAULT_LIMITS):
     """Grade ``source`` for one assignment id or ``"all"``; return a process exit status."""
     output = Path(output).resolve()
     known = assignments()
@@ -40,7 +41,7 @@ def main(*, source, assignment, output="grading-output", workers=None, scheduler
         return 1
     started = time.monotonic()
     outcomes = grade(submissions, output=output, workers=workers, scheduler=scheduler, force=force,
-                     db_url=db_url, warm=warm, feedback=feedback, progress=progress)
+                     db_url=db_url, warm=warm, feedback=feedback, progress=progress, limits=limits)
     write_csv(outcomes, output / "grades.csv")
     summary = write_report(outcomes, output / "report")
     elapsed = time.monotonic() - started

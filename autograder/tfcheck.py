@@ -12,10 +12,56 @@ they live here, once:
   missed, never with the test's source, which the student must not see.
 """
 
+import builtins
+import importlib
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+
+#: Modules whose attributes a submission might replace to fool a test. Their
+#: state is recorded when this module is first imported: in the grader's warm
+#: kernels, before any student code has run.
+GUARDED_MODULES = (
+    "builtins", "numpy", "numpy.testing", "numpy.linalg", "numpy.random",
+    "tensorflow", "tensorflow.nn", "tensorflow.math", "tensorflow.linalg", "tensorflow.random",
+    "tensorflow.keras.layers", "tensorflow.keras.losses", "tensorflow.keras.optimizers",
+)
+_PRISTINE = {}
+
+
+def _snapshot():
+    for name in GUARDED_MODULES + (__name__,):
+        try:
+            module = sys.modules.get(name) or importlib.import_module(name)
+        except Exception:  # TensorFlow is imported lazily where it is not installed
+            continue
+        _PRISTINE[name] = (module, dict(vars(module)))
+
+
+def restore_pristine():
+    """Undo changes a submission made to numpy, TensorFlow, builtins or this module.
+
+    Returns
+    -------
+    list of str
+        The attributes that had been replaced or deleted (``"numpy.allclose"``).
+    """
+    restored = []
+    for name, (module, attributes) in _PRISTINE.items():
+        current = vars(module)
+        for key, value in attributes.items():
+            if current.get(key, _MISSING) is not value:
+                try:
+                    setattr(module, key, value)
+                    restored.append(f"{name}.{key}")
+                except (AttributeError, TypeError):
+                    pass
+    return restored
+
+
+_MISSING = object()
 
 #: Column counts (examples) that every NumPy hidden test should try; m=1 is
 #: included where a function is defined for it.
@@ -42,6 +88,9 @@ def on_best_device():
     """
     import tensorflow as tf
 
+    if not _PRISTINE:
+        _snapshot()
+    restore_pristine()
     tf.config.experimental.enable_tensor_float_32_execution(False)
     device = best_device()
     with tf.device(device):
@@ -101,6 +150,7 @@ def cases(shapes=DEFAULT_SHAPES, dtypes=DEFAULT_DTYPES, scales=DEFAULT_SCALES, s
     -------
     list of Case
     """
+    restore_pristine()
     root = np.random.default_rng(seed)
     grid = []
     for shape in shapes:
@@ -180,3 +230,7 @@ def check_raises_nothing(function, *args, what, **kwargs):
         return function(*args, **kwargs)
     except Exception as error:  # the student's bug, reported without our source
         raise AssertionError(f"{what}: your function raised {type(error).__name__}: {error}") from None
+
+
+if "tensorflow" in sys.modules:  # the grader's zygote imported TensorFlow first: record now
+    _snapshot()

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 
 from autograder.build import SITE
 from autograder.course import REPO
@@ -185,3 +186,22 @@ def test_chapter_links_its_terms_to_the_glossary(site, chapter):
     """Does each chapter link at least one of its terms to the glossary?"""
     links = [url for _, _, url in parse(site / "book" / f"{chapter}.html").links]
     assert any(re.match(r"glossary\.html#term-", url) for url in links), f"{chapter} links no term to the glossary"
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_PAGES)
+def test_launch_and_repository_buttons_follow_the_config(site, chapter):
+    """Do the page's Binder, Colab and repository links open this chapter in the repository _config.yml names?"""
+    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+    url, branch = config["repository"]["url"].rstrip("/"), config["repository"]["branch"]
+    org_repo = urlsplit(url).path.strip("/")
+    launch = config["launch_buttons"]
+    interface = {"classic": "tree", "jupyterlab": "lab/tree"}[launch.get("notebook_interface", "classic")]
+    expected = {url}
+    if launch.get("binderhub_url"):
+        expected.add(f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org_repo}/{branch}?urlpath={interface}/book/{chapter}.md")
+    if launch.get("colab_url"):
+        expected.add(f"{launch['colab_url'].rstrip('/')}/github/{org_repo}/blob/{branch}/book/{chapter}.md")
+    links = {url for _, _, url in parse(site / "book" / f"{chapter}.html").links}
+    assert expected <= links, f"{chapter} lacks {sorted(expected - links)}"
+    downloads = [link for link in links if link.endswith(f"_sources/book/{chapter}.ipynb")]
+    assert downloads, f"{chapter} offers no download of the page as a notebook"

@@ -10,6 +10,7 @@ import pytest
 
 from autograder import pipeline
 from autograder.course import EXERCISES, SOLUTIONS, source_notebook
+from autograder.leaks import find_leaks, page_text, secret_regions
 
 ASSIGNMENT = "ch1_normalizing"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
@@ -102,10 +103,14 @@ def test_non_utf8_folder_name_is_graded_under_a_safe_id(graded_class):
 def test_feedback_and_report_are_written(graded_class):
     """Does every graded student get feedback HTML, and the class a report with a histogram?"""
     output, rows = graded_class
+    hidden = secret_regions(ASSIGNMENT, kinds=("HIDDEN TESTS",))
     for student in ("good", "blank"):
         feedback = output / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
         assert feedback.is_file()
-        assert "BEGIN HIDDEN TESTS" not in feedback.read_text()
+        leaks = find_leaks(page_text(feedback), hidden) - {"### BEGIN SOLUTION", "### END SOLUTION"}
+        assert leaks == set(), f"{student}'s feedback shows hidden tests: {leaks}"
+    blank = page_text(output / "feedback" / "blank" / ASSIGNMENT / f"{ASSIGNMENT}.html")
+    assert "NotImplementedError" in blank  # the verdict is shown, in words
     assert (output / "report" / "scores.png").stat().st_size > 1000
     assert "batchnorm_forward" in (output / "report" / "summary.md").read_text()
 
