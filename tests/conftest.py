@@ -43,3 +43,14 @@ def built():
     rebuild = build_book()
     assert rebuild.returncode == 0, rebuild.stdout[-5000:] + rebuild.stderr[-5000:]
     return {"first": first, "rebuild": rebuild}
+
+
+@pytest.fixture(scope="session")
+def site(request):
+    """The built site's folder: built by ``built``, or as it is with BNWEEK_PREBUILT_SITE=1."""
+    from autograder.build import SITE
+
+    if os.environ.get("BNWEEK_PREBUILT_SITE") != "1":
+        request.getfixturevalue("built")
+    assert (SITE / "index.html").is_file(), f"no site in {SITE}"
+    return SITE

@@ -6,15 +6,12 @@ has a ``#fragment``, an element with that id in the target page.
 """
 
 import html.parser
-import os
 import re
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
 
-from autograder.build import SITE
 from autograder.course import REPO
 
 # Attributes that make the browser fetch or navigate to a URL.
@@ -22,15 +19,6 @@ LINK_ATTRIBUTES = {"href", "src", "poster", "data"}
 # JavaScript that reads these files builds its own URLs; MathJax's bundle is vendored as is.
 SKIP_FOLDERS = {"_static"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(scope="module")
-def site(request):
-    """The built site's folder (built once per session by the ``built`` fixture)."""
-    if os.environ.get("BNWEEK_PREBUILT_SITE") != "1":
-        request.getfixturevalue("built")
-    assert (SITE / "index.html").is_file(), f"no site in {SITE}"
-    return SITE
 
 
 class Page(html.parser.HTMLParser):

@@ -22,7 +22,6 @@ import nbformat
 import pytest
 import yaml
 
-from autograder.build import SITE
 from autograder.course import EXERCISES, REPO
 
 CHROMIUM = Path(os.environ.get("BNWEEK_CHROMIUM", "/usr/bin/chromium"))
@@ -63,15 +62,6 @@ CHAPTERS = [page for page in PAGES if re.fullmatch(r"book/ch\d+_\w+", page)]
 
 def page_id(docname):
     return docname.removeprefix("book/")
-
-
-@pytest.fixture(scope="module")
-def site(request):
-    """The built site's folder (built once per session by the ``built`` fixture)."""
-    if os.environ.get("BNWEEK_PREBUILT_SITE") != "1":
-        request.getfixturevalue("built")
-    assert (SITE / "index.html").is_file(), f"no site in {SITE}"
-    return SITE
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
