@@ -1,8 +1,8 @@
 """A demo class, graded: what ``./course build --demo-grade`` shows an instructor.
 
 Four students hand in every assignment: ``ada`` the reference answers, ``ben``
-the untouched student version, ``cy`` a notebook with one realistic mistake per
-function (from the test catalogue), and ``dee`` a corrupt file.
+the untouched student version, ``cy`` the reference answers but one realistic
+mistake (from the test catalogue) in the first graded function, and ``dee`` a corrupt file.
 """
 
 import shutil
@@ -22,7 +22,7 @@ def make_class(folder):
     for assignment in assignments():
         name = f"{assignment}.ipynb"
         source = nbformat.read(source_notebook(assignment), as_version=4)
-        mistakes = (pack(variants(assignment), MUTANT) or [[]])[0]
+        mistakes = (pack(variants(assignment), MUTANT) or [[]])[0][:1]
         notebooks = {
             "ada": source,
             "ben": nbformat.read(EXERCISES / assignment / name, as_version=4),

@@ -57,7 +57,9 @@ def write_report(outcomes, folder):
     problems = [o for o in outcomes if o.problem or not o.graded]
     if problems:
         lines += ["", "## Needs attention", ""]
-        lines += [f"- {o.student} / {o.assignment}: {o.status}; {o.problem}" for o in problems]
+        lines += [f"- {o.student} / {o.assignment}: "
+                  + (o.problem if o.problem.startswith(o.status) else "; ".join(filter(None, [o.status, o.problem])))
+                  for o in problems]
     lines += ["", "![Score distribution](scores.png)", ""]
     summary = "\n".join(lines)
     (folder / "summary.md").write_text(summary, encoding="utf-8")
