@@ -7,6 +7,7 @@ Dask workers) can run it at once. Kernels come from a warm zygote
 """
 
 import atexit
+import contextlib
 import json
 import os
 import shutil
@@ -27,6 +28,9 @@ from autograder.preprocessors.receipts import CheckReceipts
 EXECUTION_STEPS = (Execute, CheckReceipts, IgnorePattern, ClearMetadataPreprocessor, LimitOutput)
 
 _zygote = None
+#: Where kernels' Unix sockets go: the system's temporary folder, read before any
+#: kernel environment changes TMPDIR.
+IPC_BASE = tempfile.gettempdir()
 
 
 @dataclass
@@ -61,14 +65,24 @@ def ensure_warm_kernels():
         os.environ.update(_zygote.env())
 
 
+@contextlib.contextmanager
 def _kernel_environment(cwd, limits, hide):
-    """Variables the next kernel inherits: its limits, and a scratch HOME and TMPDIR in ``cwd``."""
+    """While starting a kernel: its limits, and a scratch HOME and TMPDIR in ``cwd``.
+
+    The kernel inherits this process's environment; it is restored afterwards.
+    """
     scratch = os.path.join(cwd, ".scratch")
     os.makedirs(scratch, exist_ok=True)
     limits = dict(limits or {})
     if limits.pop("hide_files", False):
         limits["hide"] = [str(path) for path in hide]
+    saved = dict(os.environ)
     os.environ.update(HOME=scratch, TMPDIR=scratch, BNWEEK_KERNEL_LIMITS=json.dumps(limits))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _exit_reason(cwd):
@@ -103,16 +117,17 @@ def execute(notebook_json, cwd, config, warm=True, limits=None, hide=()):
     Executed
     """
     ipc_directory = None
+    environment = contextlib.nullcontext()
     if warm:
         ensure_warm_kernels()
-        _kernel_environment(cwd, limits, hide)
+        environment = _kernel_environment(cwd, limits, hide)
         config = config.copy()
         config.Execute.kernel_name = zygote.KERNEL_NAME
         if (limits or {}).get("cell_seconds"):
             config.Execute.timeout = int(limits["cell_seconds"])
         # Unix sockets, not TCP: a kernel without network can still talk to us.
         config.KernelManager.transport = "ipc"
-        ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-")
+        ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-", dir=IPC_BASE)  # short: socket paths are limited
         config.KernelManager.ip = os.path.join(ipc_directory, "kernel")
     notebook = nbformat.reads(notebook_json, as_version=4)
     resources = {"metadata": {"path": cwd}}
@@ -121,7 +136,8 @@ def execute(notebook_json, cwd, config, warm=True, limits=None, hide=()):
     for step in EXECUTION_STEPS:
         preprocessor = step(config=config)
         try:
-            notebook, resources = preprocessor(notebook, resources)
+            with environment if step is Execute else contextlib.nullcontext():
+                notebook, resources = preprocessor(notebook, resources)
         except Exception as error:  # the kernel died, or never answered
             reason = _exit_reason(cwd) or f"the kernel died ({type(error).__name__})"
             problem = f"the notebook stopped running: {reason}"
