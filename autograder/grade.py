@@ -21,6 +21,8 @@ grades it again.
 
 import os
 import shutil
+import sys
+import tempfile
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
@@ -150,10 +152,17 @@ def record(course, submission, executed, feedback=True):
 
 
 def hidden_paths(course):
-    """What a student's kernel must not see: answers, tests, grades, other students, keys."""
+    """What a student's kernel must not see: answers, tests, grades, other students, keys.
+
+    A folder that holds the course itself or its Python environment (``/tmp`` when
+    the repository was cloned there) stays visible: the kernel imports from it.
+    """
     from jupyter_core.paths import jupyter_runtime_dir
 
-    return [REPO / "solutions", REPO / "tests", REPO / ".git", course.root, Path(jupyter_runtime_dir()), Path("/tmp")]
+    needed = [REPO, Path(sys.prefix).resolve()]
+    candidates = [REPO / "solutions", REPO / "tests", REPO / ".git", course.root,
+                  Path(jupyter_runtime_dir()), Path(tempfile.gettempdir())]
+    return [path for path in candidates if not any(path == n or path in n.parents for n in needed)]
 
 
 def already_graded(course, submission):
