@@ -16,7 +16,7 @@ any student code runs, and they bind everything it starts):
 ``hide_files``
     A new mount namespace where the course's solutions, tests and git history,
     the grading output (gradebook, other students' folders), Jupyter's runtime
-    folder (other kernels' connection keys) and ``/tmp`` are empty; the kernel
+    folder (other kernels' connection keys) and ``/tmp`` (unless the course itself lives there) are empty; the kernel
     keeps its own folder, as ``/tmp/work``. Needs root or user namespaces, like
     ``network``.
 
