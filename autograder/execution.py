@@ -88,10 +88,12 @@ def _kernel_environment(cwd, limits, hide):
 def _exit_reason(cwd):
     socket_path = os.environ.get(zygote.ENV_SOCKET, "")
     path = zygote.exit_reason_path(os.path.dirname(socket_path), cwd)
-    if os.path.exists(path):
-        with open(path) as file:
-            return file.read()
-    return ""
+    if not os.path.exists(path):
+        return ""
+    with open(path) as file:
+        reason = file.read()
+    os.unlink(path)  # read once: a regrade of the same folder must not inherit it
+    return reason
 
 
 def execute(notebook_json, cwd, config, warm=True, limits=None, hide=()):

@@ -219,6 +219,7 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
     course = Course(output, db_url)
     course.ensure_assignments([s.assignment for s in submissions if s.assignment in assignments()], force=force)
     outcomes, futures = {}, {}
+    hidden = hidden_paths(course)
     with ExitStack() as stack:
         pool = completed = None
         for submission in submissions:
@@ -229,8 +230,7 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
             if pool is None:  # started only when there is work, then fed as notebooks are staged
                 pool, completed = _pool(stack, workers, scheduler, warm)
             notebook_json, cwd = staged
-            future = pool.submit(execution.execute, notebook_json, str(cwd), course.config, warm, limits,
-                                 hidden_paths(course))
+            future = pool.submit(execution.execute, notebook_json, str(cwd), course.config, warm, limits, hidden)
             futures[future] = submission
         done = completed(futures) if futures else []
         if progress and futures:
