@@ -52,6 +52,41 @@ def graded_tests(assignment):
     return tests
 
 
+#: Assignments whose hidden tests run in the submission's own kernel. Chapter 6 grades a
+#: Keras layer class, a model builder and a training step: their tests need the student's
+#: objects themselves (layers, models, gradient tapes), which cannot cross to a judge kernel
+#: as plain data. They keep nbgrader's one-kernel execution, with completion receipts.
+TESTS_IN_SUBMISSION_KERNEL = frozenset({"ch6_tensorflow"})
+
+
+def cell_roles(assignment):
+    """What the grader's judge kernel needs to know about an assignment's cells.
+
+    Returns
+    -------
+    dict or None
+        ``{"tests": [...], "setup": [...], "functions": [...]}``: the grade_ids of the
+        autograded test cells and of the locked setup cells, and the graded functions'
+        names (their answer cells' grade_ids). ``None`` for assignments whose tests run
+        in the submission's kernel (:data:`TESTS_IN_SUBMISSION_KERNEL`).
+    """
+    if assignment in TESTS_IN_SUBMISSION_KERNEL:
+        return None
+    notebook = json.loads(source_notebook(assignment).read_text())
+    roles = {"tests": [], "setup": [], "functions": []}
+    for cell in notebook["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell["cell_type"] != "code" or "grade_id" not in meta:
+            continue
+        if meta.get("solution"):
+            roles["functions"].append(meta["grade_id"])
+        elif meta.get("grade"):
+            roles["tests"].append(meta["grade_id"])
+        elif meta.get("locked"):
+            roles["setup"].append(meta["grade_id"])
+    return roles
+
+
 def nbgrader_config(course_root, release_directory=EXERCISES, db_url=None):
     """nbgrader's configuration for a run rooted at ``course_root``.
 

@@ -7,7 +7,7 @@ Dask workers) can run it at once. Kernels come from a warm zygote
 """
 
 import atexit
-import contextlib
+import functools
 import json
 import os
 import shutil
@@ -20,6 +20,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import Execute, IgnorePattern, LimitOutput
 
 from autograder import zygote
+from autograder.preprocessors.executeapart import ExecuteApart
 from autograder.preprocessors.hidetestinternals import mark_unreached_tests
 from autograder.preprocessors.receipts import CheckReceipts
 
@@ -65,24 +66,14 @@ def ensure_warm_kernels():
         os.environ.update(_zygote.env())
 
 
-@contextlib.contextmanager
-def _kernel_environment(cwd, limits, hide):
-    """While starting a kernel: its limits, and a scratch HOME and TMPDIR in ``cwd``.
-
-    The kernel inherits this process's environment; it is restored afterwards.
-    """
+def _kernel_env(cwd, limits, hide):
+    """A kernel's environment: ours, plus its limits and a scratch HOME and TMPDIR in ``cwd``."""
     scratch = os.path.join(cwd, ".scratch")
     os.makedirs(scratch, exist_ok=True)
     limits = dict(limits or {})
     if limits.pop("hide_files", False):
         limits["hide"] = [str(path) for path in hide]
-    saved = dict(os.environ)
-    os.environ.update(HOME=scratch, TMPDIR=scratch, BNWEEK_KERNEL_LIMITS=json.dumps(limits))
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    return dict(os.environ, HOME=scratch, TMPDIR=scratch, BNWEEK_KERNEL_LIMITS=json.dumps(limits))
 
 
 def _exit_reason(cwd):
@@ -96,7 +87,7 @@ def _exit_reason(cwd):
     return reason
 
 
-def execute(notebook_json, cwd, config, warm=True, limits=None, hide=()):
+def execute(notebook_json, cwd, config, warm=True, limits=None, hide=(), roles=None):
     """Execute a sanitized submission notebook in ``cwd``.
 
     Parameters
@@ -113,37 +104,46 @@ def execute(notebook_json, cwd, config, warm=True, limits=None, hide=()):
         Kernel limits (see :mod:`autograder.limits`); warm kernels only.
     hide : sequence of path-like
         Folders the kernel must not see (with ``limits["hide_files"]``).
+    roles : dict, optional
+        The source notebook's cell roles (:func:`autograder.course.cell_roles`):
+        run the test cells in a judge kernel apart from the submission's code
+        (:class:`~autograder.preprocessors.executeapart.ExecuteApart`). Without
+        it, every cell runs in one kernel, as under plain nbgrader.
 
     Returns
     -------
     Executed
     """
-    ipc_directory = None
-    environment = contextlib.nullcontext()
+    # Short, because socket paths are limited; the judge works in here, out of the submission's reach.
+    ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-", dir=IPC_BASE)
+    judge_path = os.path.join(ipc_directory, "judge")
+    os.makedirs(judge_path)
+    kernel_env = {}
+    config = config.copy()
+    config.Execute.shutdown_kernel = "immediate"  # nothing in a finished kernel is worth waiting for
+    if (limits or {}).get("cell_seconds"):
+        config.Execute.timeout = int(limits["cell_seconds"])
     if warm:
         ensure_warm_kernels()
-        environment = _kernel_environment(cwd, limits, hide)
-        config = config.copy()
+        kernel_env = {"submission": _kernel_env(cwd, limits, hide), "judge": _kernel_env(judge_path, {}, ())}
         config.Execute.kernel_name = zygote.KERNEL_NAME
-        if (limits or {}).get("cell_seconds"):
-            config.Execute.timeout = int(limits["cell_seconds"])
         # Unix sockets, not TCP: a kernel without network can still talk to us.
         config.KernelManager.transport = "ipc"
-        ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-", dir=IPC_BASE)  # short: socket paths are limited
         config.KernelManager.ip = os.path.join(ipc_directory, "kernel")
     notebook = nbformat.reads(notebook_json, as_version=4)
     resources = {"metadata": {"path": cwd}}
     started = time.monotonic()
     problem = ""
     for step in EXECUTION_STEPS:
-        preprocessor = step(config=config)
         try:
-            with environment if step is Execute else contextlib.nullcontext():
-                notebook, resources = preprocessor(notebook, resources)
+            if step is Execute:  # nbgrader's Execute, and the judge when the tests run apart
+                step = functools.partial(ExecuteApart, roles=roles, judge_path=judge_path,
+                                         call_seconds=float(config.Execute.timeout), kernel_env=kernel_env)
+            notebook, resources = step(config=config)(notebook, resources)
         except Exception as error:  # the kernel died, or never answered
-            reason = _exit_reason(cwd) or f"the kernel died ({type(error).__name__})"
-            problem = f"the notebook stopped running: {reason}"
+            problem = f"the notebook stopped running: {_exit_reason(cwd) or f'the kernel died ({type(error).__name__})'}"
             mark_unreached_tests(notebook, problem)
-    if ipc_directory:
-        shutil.rmtree(ipc_directory, ignore_errors=True)
+    if not problem and (reason := _exit_reason(cwd)):  # killed while the judge was calling it
+        problem = f"the submission's kernel was stopped: {reason}"
+    shutil.rmtree(ipc_directory, ignore_errors=True)
     return Executed(nbformat.writes(notebook), problem, time.monotonic() - started)

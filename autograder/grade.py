@@ -42,7 +42,7 @@ from nbgrader.preprocessors import (
 )
 
 from autograder import execution, zygote
-from autograder.course import REPO, SOLUTIONS, assignments, graded_tests, nbgrader_config
+from autograder.course import REPO, SOLUTIONS, assignments, cell_roles, graded_tests, nbgrader_config
 from autograder.intake import GRADED, find_notebook, read_notebook
 from autograder.limits import DEFAULT_LIMITS
 from autograder.preprocessors.receipts import AddReceipts
@@ -230,7 +230,8 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
             if pool is None:  # started only when there is work, then fed as notebooks are staged
                 pool, completed = _pool(stack, workers, scheduler, warm)
             notebook_json, cwd = staged
-            future = pool.submit(execution.execute, notebook_json, str(cwd), course.config, warm, limits, hidden)
+            future = pool.submit(execution.execute, notebook_json, str(cwd), course.config, warm, limits, hidden,
+                                 cell_roles(submission.assignment))
             futures[future] = submission
         done = completed(futures) if futures else []
         if progress and futures:

@@ -30,7 +30,8 @@ ENV_SOCKET = "BNWEEK_ZYGOTE"
 KERNEL_NAME = "bnweek-warm"
 
 #: Imported before forking: what the course's notebooks and hidden tests use.
-WARM_MODULES = ("numpy", "tensorflow", "matplotlib", "ipykernel.kernelapp", "autograder.tfcheck")
+WARM_MODULES = ("numpy", "tensorflow", "matplotlib", "ipykernel.kernelapp", "jupyter_client.blocking",
+                "autograder.tfcheck", "autograder.remote")
 
 
 # -- the server -----------------------------------------------------------------

@@ -54,12 +54,19 @@ def grade_ids(cells):
     return [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in cells]
 
 
-def solution_with(prefix):
-    """The correct ch1 notebook with extra code run before the first answer."""
+def solution_with(prefix, wrap_batchnorm=None):
+    """The correct ch1 notebook with extra code run before the first answer.
+
+    ``wrap_batchnorm`` names a decorator defined in ``prefix``; the correct
+    ``batchnorm_forward`` is replaced by its decorated self.
+    """
     notebook = nbformat.read(source_notebook(CH1), as_version=4)
     for cell in notebook.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "normalize_inputs":
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id == "normalize_inputs":
             cell.source = prefix + "\n" + cell.source
+        if grade_id == "batchnorm_forward" and wrap_batchnorm:
+            cell.source += f"\n\nbatchnorm_forward = {wrap_batchnorm}(batchnorm_forward)\n"
     return notebook
 
 
@@ -165,6 +172,71 @@ except OSError:
 for grade_id in ("test_normalize_inputs", "test_batchnorm_forward"):
     print("bnweek-receipt 0000 " + grade_id)
 """), "zero"),
+    # The attack that one shared kernel cannot stop: rewrite each test cell as it runs,
+    # swallowing its errors and printing the receipt read from its own source.
+    "rewrites_test_cells_and_forges_their_receipts": (CH1, lambda: ch1(prefix="""
+import re
+
+def _forge(lines):
+    source = "".join(lines)
+    receipts = re.findall(r'print\\("bnweek-receipt [^"]*"\\)', source)
+    body = "".join("    " + line for line in lines if "bnweek-receipt" not in line)
+    return ["try:\\n", body + "\\n    pass\\n", "except BaseException:\\n    pass\\n", *[r + "\\n" for r in receipts]]
+get_ipython().input_transformers_post.append(_forge)
+"""), "zero"),
+    "replaces_run_cell": (CH1, lambda: ch1(prefix="""
+import re
+_shell = get_ipython()
+_original = _shell.run_cell
+
+def _run_cell(raw_cell, *args, **kwargs):
+    for receipt in re.findall(r'"(bnweek-receipt [^"]*)"', raw_cell):
+        print(receipt)
+    return _original("pass", *args, **kwargs)
+_shell.run_cell = _run_cell
+"""), "zero"),
+    "returns_an_object_equal_to_everything": (CH1, lambda: ch1({
+        "normalize_inputs": """
+import numpy as np
+
+class Anything(np.ndarray):
+    def __eq__(self, other):
+        return True
+
+def normalize_inputs(X_train, X_test, eps=1e-8):
+    return np.zeros_like(X_train).view(Anything), np.zeros_like(X_test).view(Anything)
+""",
+        "batchnorm_forward": """
+class Liar:
+    def __eq__(self, other):
+        return True
+    def __array__(self, *args, **kwargs):
+        raise SystemExit
+
+def batchnorm_forward(Z, gamma, beta, eps=1e-5):
+    return Liar(), {}
+"""}), "zero"),
+    "kills_its_kernel_during_a_hidden_test": (CH1, lambda: solution_with("""
+import os
+
+_batchnorm_calls = []
+
+def _die_on_third_call(function):
+    def wrapper(*args, **kwargs):
+        _batchnorm_calls.append(1)
+        if len(_batchnorm_calls) > 2:
+            os._exit(3)
+        return function(*args, **kwargs)
+    return wrapper
+""", wrap_batchnorm="_die_on_third_call"), "full_normalize_only"),
+    "endless_loop_on_unseen_shapes": (CH1, lambda: solution_with("""
+def _loop_on_large_batches(function):
+    def wrapper(Z, *args, **kwargs):
+        while Z.shape[1] > 100:
+            pass
+        return function(Z, *args, **kwargs)
+    return wrapper
+""", wrap_batchnorm="_loop_on_large_batches"), "full_normalize_only"),
 }
 
 
@@ -236,6 +308,9 @@ def test_no_unearned_points(red_team, name):
         assert float(row["total"]) == 0, f"{name} earned {row['total']}: {row['problem']}"
     elif expected == "zero_softmax":
         assert float(row["softmax"]) == 0, f"{name} earned softmax points"
+    elif expected == "full_normalize_only":  # the correct function before the sabotaged one keeps its points
+        assert float(row["batchnorm_forward"]) == 0, f"{name} earned batchnorm_forward points"
+        assert row["normalize_inputs"] == grades[("honest", CH1)]["normalize_inputs"], row
     else:
         assert row["total"] == row["possible"] and row["status"] == "graded", row
 

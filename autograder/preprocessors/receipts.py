@@ -6,9 +6,10 @@ IPython input transformer). So, outside the kernel, :class:`AddReceipts` ends
 every test cell with a line printing a fresh random receipt, and after execution
 :class:`CheckReceipts` fails every test cell whose receipt is missing, then removes
 the receipts. The receipt is new for every run, so a submission cannot know it in
-advance. (Code that rewrites test cells as they run can still read it from the
-cell's source; catching that would take running the tests in a separate process
-from the submission's code.)
+advance. Code that rewrites test cells as they run could still read it from the
+cell's source, which is why chapters 1-5 run their tests in a judge kernel apart
+from the submission (:mod:`autograder.remote`); there the receipts are a second,
+independent check.
 """
 
 import re

@@ -1,0 +1,211 @@
+"""The judge: hidden tests call a submission's functions in another kernel, through plain data.
+
+``autograder.wire`` is tested on its own; ``autograder.remote`` against a real
+kernel holding "student" functions, with this test process as the judge.
+"""
+
+import json
+import time
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder import execution, remote, wire
+from autograder.course import cell_roles, nbgrader_config
+
+
+# -- plain data only -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2.5, float("inf"), "text",
+    np.arange(6, dtype=np.float32).reshape(2, 3), np.array([[1, 2]], dtype=np.int64), np.zeros((0, 4)),
+    np.float32(1.5), np.int64(7), np.bool_(True),
+    (np.ones((2, 1)), {"Z": np.eye(2), "eps": 1e-5}), [1, [2, (3.0,)]], {1: "a", "b": None},
+])
+def test_plain_data_round_trips(value):
+    """Does every kind of plain data arrive with its type, dtype, shape and values?"""
+    back = wire.decode(wire.encode(value))
+    assert type(back) is type(value)
+    if isinstance(value, (np.ndarray, np.generic)):
+        assert back.dtype == value.dtype and np.shape(back) == np.shape(value)
+        assert np.array_equal(back, value)
+    elif isinstance(value, tuple):
+        assert np.array_equal(back[0], value[0]) and set(back[1]) == set(value[1])
+    else:
+        assert back == value
+
+
+def test_arrays_arrive_as_writable_base_arrays():
+    """Is an ndarray subclass (which could override ==) sent as its values, in a plain writable array?"""
+
+    class Anything(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    back = wire.decode(wire.encode(np.zeros(3).view(Anything)))
+    assert type(back) is np.ndarray and back.flags.writeable
+    assert not (back == np.ones(3)).any()
+
+
+def test_what_is_not_plain_data_becomes_a_placeholder():
+    """Do objects, functions and object arrays arrive as Unsupported, which equals nothing?"""
+    for value in (object(), lambda: 1, np.array([None, 1], dtype=object), iter([1])):
+        back = wire.decode(wire.encode(value))
+        assert isinstance(back, wire.Unsupported) and back.type_name == type(value).__name__
+
+
+@pytest.mark.parametrize("payload", [
+    "not json", json.dumps({"__array__": ["|O", [1], "AA=="]}), json.dumps({"__array__": ["<f8", [3], "AA=="]}),
+    json.dumps({"__pickle__": "x"}), json.dumps({"__array__": "a0"}), json.dumps({"__dict__": [[[1], 2]]}),
+    json.dumps({"__arg__": [5]}), "[" * 100000 + "]" * 100000,
+])
+def test_malformed_payloads_are_refused(payload):
+    """Is a payload with object dtypes, wrong sizes, unknown kinds or deep nesting refused?"""
+    with pytest.raises(wire.WireError):
+        wire.decode(payload, args=[])
+
+
+def test_payloads_have_a_size_limit(monkeypatch):
+    monkeypatch.setattr(wire, "MAX_PAYLOAD_BYTES", 100)
+    with pytest.raises(wire.WireError, match="MiB"):
+        wire.decode(wire.encode(np.zeros(100)))
+
+
+def test_returned_arguments_are_sent_as_references():
+    """Does a function that returns its own (mutable) argument arrive as that argument?"""
+    parameters = {"W1": np.ones((2, 2))}
+    args = [[parameters], {}]
+    sent = wire.encode({"result": parameters}, wire.mutable_paths(args))
+    assert wire.decode(sent, args=args)["result"] is parameters
+
+
+def test_write_back_repeats_in_place_changes():
+    """Are an array changed in place and a dict given a new key changed the same way here?"""
+    Z, parameters, batches = np.arange(4.0), {"W": np.ones(2), "b": 0.0}, [np.zeros(2)]
+    wire.write_back(Z, Z - 1)
+    wire.write_back(parameters, {"W": np.zeros(2), "new": 1})
+    wire.write_back(batches, [np.ones(2), np.ones(2)])
+    assert np.array_equal(Z, [-1, 0, 1, 2])
+    assert set(parameters) == {"W", "new"} and not parameters["W"].any()
+    assert len(batches) == 2
+
+
+# -- calls into a live kernel ------------------------------------------------------------
+
+STUDENT_CODE = """
+import numpy as np
+
+def center(Z):
+    print("debug print from center")
+    Z -= Z.mean(axis=1, keepdims=True)
+    return Z
+
+def same(parameters):
+    parameters["seen"] = True
+    return parameters
+
+def fails(x):
+    raise ValueError("a message for the student")
+
+def exits(x):
+    raise SystemExit(1)
+
+def slow(seconds):
+    import time
+    time.sleep(seconds)
+    return seconds
+
+def dies():
+    import os
+    os._exit(9)
+"""
+
+
+@pytest.fixture()
+def submission_kernel():
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    client.execute_interactive("from autograder.remote import serve\nserve()", timeout=60)
+    client.execute_interactive(STUDENT_CODE, timeout=60)
+    info = manager.get_connection_info(session=False)
+    info["key"] = info["key"].decode()
+    yield info
+    client.stop_channels()
+    manager.shutdown_kernel(now=True)
+
+
+def test_proxies_call_the_submissions_functions(submission_kernel, capsys):
+    """Do values, in-place changes, identity, prints and exceptions cross as they would in one kernel?"""
+    namespace = {}
+    remote.install(submission_kernel, ["center", "same", "fails", "exits", "missing"], 10, namespace)
+    Z = np.array([[1.0, 3.0]])
+    out = namespace["center"](Z)
+    assert np.array_equal(out, [[-1.0, 1.0]]) and np.array_equal(Z, [[-1.0, 1.0]])
+    assert out is Z, "the function returned its argument: the judge must see the same object"
+    assert "debug print from center" in capsys.readouterr().out
+    parameters = {"W": np.ones(1)}
+    assert namespace["same"](parameters) is parameters and parameters["seen"] is True
+    with pytest.raises(ValueError, match="a message for the student"):
+        namespace["fails"](1)
+    with pytest.raises(remote.SubmissionError, match="SystemExit"):
+        namespace["exits"](1)
+    with pytest.raises(NameError):
+        namespace["missing"]()
+
+
+def test_a_call_that_runs_too_long_is_stopped_and_the_kernel_stays_usable(submission_kernel):
+    namespace = {}
+    remote.install(submission_kernel, ["slow"], 1, namespace)
+    started = time.monotonic()
+    with pytest.raises(remote.SubmissionError, match="did not finish within 1 s"):
+        namespace["slow"](60)
+    assert time.monotonic() - started < 10
+    assert namespace["slow"](0) == 0
+
+
+def test_a_kernel_that_dies_during_a_call_is_reported(submission_kernel):
+    namespace = {}
+    submission = remote.install(submission_kernel, ["dies", "slow"], 30, namespace)
+    with pytest.raises(remote.SubmissionError, match="stopped"):
+        namespace["dies"]()
+    with pytest.raises(remote.SubmissionError, match="stopped"):
+        namespace["slow"](0)
+    assert submission.broken
+
+
+# -- the two-kernel execution step -------------------------------------------------------
+
+
+def test_tests_run_in_another_process_and_folder(tmp_path):
+    """Does a test cell run in the judge (another process, another folder), the setup in both?"""
+    notebook = nbformat.v4.new_notebook()
+    cells = [("setup", "import os\nsetup_pid = os.getpid()", {"locked": True}),
+             ("double", "import os\ndef double(x):\n    return 2 * x\ndef where():\n    return os.getpid(), os.getcwd()",
+              {"solution": True, "grade": False}),
+             ("test_double", "assert double(21) == 42\nassert where()[0] != os.getpid() and where()[1] != os.getcwd()\n"
+                             "assert where()[0] != setup_pid\nprint('judged in', os.getcwd())",
+              {"grade": True, "solution": False, "points": 1})]
+    for grade_id, source, meta in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata.nbgrader = {"grade_id": grade_id, "locked": False, **meta}
+        notebook.cells.append(cell)
+    roles = {"tests": ["test_double"], "setup": ["setup"], "functions": ["double", "where"]}
+    executed = execution.execute(nbformat.writes(notebook), str(tmp_path), nbgrader_config(tmp_path / "course"),
+                                 warm=False, roles=roles)
+    result = nbformat.reads(executed.notebook, as_version=4)
+    outputs = result.cells[2].outputs
+    assert not [o for o in outputs if o.output_type == "error"], outputs
+    assert "judged in" in "".join(o.get("text", "") for o in outputs)
+    assert str(tmp_path) not in "".join(o.get("text", "") for o in outputs)
+
+
+def test_roles_come_from_the_source_notebooks():
+    """Do the roles name every graded function and test, except in the chapter whose tests need one kernel?"""
+    roles = cell_roles("ch2_fitting_bn")
+    assert roles["functions"] == ["linear_bn_forward", "batchnorm_backward", "model_forward", "update_parameters"]
+    assert roles["tests"] == [f"test_{name}" for name in roles["functions"]]
+    assert "setup" in roles["setup"]
+    assert cell_roles("ch6_tensorflow") is None
