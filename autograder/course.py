@@ -52,11 +52,14 @@ def graded_tests(assignment):
     return tests
 
 
-#: Assignments whose hidden tests run in the submission's own kernel. Chapter 6 grades a
-#: Keras layer class, a model builder and a training step: their tests need the student's
-#: objects themselves (layers, models, gradient tapes), which cannot cross to a judge kernel
-#: as plain data. They keep nbgrader's one-kernel execution, with completion receipts.
-TESTS_IN_SUBMISSION_KERNEL = frozenset({"ch6_tensorflow"})
+#: Test cells that run in the submission's own kernel, as under plain nbgrader. Chapter 6's
+#: tests of its Keras layer, model builder, loss, training step and device rule need the
+#: student's objects themselves (layers, models, gradient tapes, patched device queries),
+#: which cannot cross to the judge as plain data; they keep one kernel, behind receipts.
+TESTS_IN_SUBMISSION_KERNEL = {
+    "ch6_tensorflow": {"test_BatchNorm", "test_build_model", "test_compute_total_loss", "test_train_step",
+                       "test_best_device"},
+}
 
 
 def cell_roles(assignment):
@@ -64,15 +67,14 @@ def cell_roles(assignment):
 
     Returns
     -------
-    dict or None
+    dict
         ``{"tests": [...], "setup": [...], "functions": [...]}``: the grade_ids of the
-        autograded test cells and of the locked setup cells, and the graded functions'
-        names (their answer cells' grade_ids). ``None`` for assignments whose tests run
-        in the submission's kernel (:data:`TESTS_IN_SUBMISSION_KERNEL`).
+        autograded test cells that run in the judge (all but those in
+        :data:`TESTS_IN_SUBMISSION_KERNEL`) and of the locked setup cells, and the
+        graded functions' names (their answer cells' grade_ids).
     """
-    if assignment in TESTS_IN_SUBMISSION_KERNEL:
-        return None
     notebook = json.loads(source_notebook(assignment).read_text())
+    in_submission = TESTS_IN_SUBMISSION_KERNEL.get(assignment, set())
     roles = {"tests": [], "setup": [], "functions": []}
     for cell in notebook["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -81,7 +83,8 @@ def cell_roles(assignment):
         if meta.get("solution"):
             roles["functions"].append(meta["grade_id"])
         elif meta.get("grade"):
-            roles["tests"].append(meta["grade_id"])
+            if meta["grade_id"] not in in_submission:
+                roles["tests"].append(meta["grade_id"])
         elif meta.get("locked"):
             roles["setup"].append(meta["grade_id"])
     return roles

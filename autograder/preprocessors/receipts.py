@@ -7,9 +7,9 @@ every test cell with a line printing a fresh random receipt, and after execution
 :class:`CheckReceipts` fails every test cell whose receipt is missing, then removes
 the receipts. The receipt is new for every run, so a submission cannot know it in
 advance. Code that rewrites test cells as they run could still read it from the
-cell's source, which is why chapters 1-5 run their tests in a judge kernel apart
-from the submission (:mod:`autograder.remote`); there the receipts are a second,
-independent check.
+cell's source, which is why test cells run in a judge kernel apart from the
+submission (:mod:`autograder.remote`) wherever they can; the receipts guard the
+few that must share the submission's kernel, and double-check the rest.
 """
 
 import re
