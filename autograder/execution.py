@@ -19,7 +19,7 @@ import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import Execute, IgnorePattern, LimitOutput
 
-from autograder import zygote
+from autograder import remote, zygote
 from autograder.preprocessors.executeapart import ExecuteApart
 from autograder.preprocessors.hidetestinternals import mark_unreached_tests
 from autograder.preprocessors.receipts import CheckReceipts
@@ -118,6 +118,7 @@ def execute(notebook_json, cwd, config, warm=True, limits=None, hide=(), roles=N
     ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-", dir=IPC_BASE)
     judge_path = os.path.join(ipc_directory, "judge")
     os.makedirs(judge_path)
+    socket_path = os.path.join(ipc_directory, "calls")
     kernel_env = {}
     config = config.copy()
     config.Execute.shutdown_kernel = "immediate"  # nothing in a finished kernel is worth waiting for
@@ -126,6 +127,7 @@ def execute(notebook_json, cwd, config, warm=True, limits=None, hide=(), roles=N
     if warm:
         ensure_warm_kernels()
         kernel_env = {"submission": _kernel_env(cwd, limits, hide), "judge": _kernel_env(judge_path, {}, ())}
+        kernel_env["submission"][remote.ENV_SOCKET] = socket_path  # opened before the kernel's view narrows
         config.Execute.kernel_name = zygote.KERNEL_NAME
         # Unix sockets, not TCP: a kernel without network can still talk to us.
         config.KernelManager.transport = "ipc"
@@ -138,7 +140,8 @@ def execute(notebook_json, cwd, config, warm=True, limits=None, hide=(), roles=N
         try:
             if step is Execute:  # nbgrader's Execute, and the judge when the tests run apart
                 step = functools.partial(ExecuteApart, roles=roles, judge_path=judge_path,
-                                         call_seconds=float(config.Execute.timeout), kernel_env=kernel_env)
+                                         call_seconds=float(config.Execute.timeout), kernel_env=kernel_env,
+                                         socket_path=socket_path)
             notebook, resources = step(config=config)(notebook, resources)
         except Exception as error:  # the kernel died, or never answered
             problem = f"the notebook stopped running: {_exit_reason(cwd) or f'the kernel died ({type(error).__name__})'}"

@@ -16,54 +16,100 @@ code ever runs where the submission's code ran:
 The verdict, every comparison with TensorFlow, is made in the judge. The most a
 submission can do is return values, and to earn points they must be right for
 inputs it has never seen.
+
+Calls travel over a Unix socket. While the judge runs a test cell, the
+submission's kernel runs :func:`serve_calls` (sent by the grader as a silent
+execution), so each call runs in that kernel's main thread, where an interrupt
+can stop it, and costs well under a millisecond on top of the function itself.
 """
 
 import atexit
 import builtins
 import json
 import os
-import queue
 import signal
+import socket
+import struct
 import sys
 import time
-import uuid
 
 from autograder import wire
 
 #: How long an interrupted call may take to return before its kernel is written off.
 INTERRUPT_GRACE_SECONDS = 5
+#: Environment variable naming the socket a warm kernel listens on from its start.
+ENV_SOCKET = "BNWEEK_JUDGE_SOCKET"
+_HEADER = struct.Struct("!Q")
 
 
 class SubmissionError(Exception):
     """The student's function raised an exception the judge does not re-raise as itself."""
 
 
+def _send_frame(connection, payload):
+    connection.sendall(_HEADER.pack(len(payload)) + payload)
+
+
+def _recv_exactly(connection, size):
+    chunks = []
+    while size:
+        chunk = connection.recv(min(size, 2**20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _recv_frame(connection, limit=2 * wire.MAX_PAYLOAD_BYTES):
+    (size,) = _HEADER.unpack(_recv_exactly(connection, _HEADER.size))
+    if size > limit:
+        raise wire.WireError(f"a message of {size} bytes")
+    return _recv_exactly(connection, size)
+
+
 # -- in the submission's kernel -----------------------------------------------------
 
-#: The Jupyter comm target the judge opens in the submission's kernel.
-COMM_TARGET = "bnweek.judge"
+_listener = None
 
 
-def serve():
-    """Let the judge call this kernel's functions, over a Jupyter comm.
+def listen(path):
+    """Open the socket the judge's calls arrive on (once, before the submission's cells run).
 
-    Run in the submission's kernel before any of the submission's cells. Comm
-    messages are handled between cells without IPython's cell machinery, so a
-    call costs a few milliseconds; nothing the handler sends back is trusted.
+    A warm kernel does this as it starts, before it loses sight of ``path``
+    (:mod:`autograder.zygote`); calling it again does nothing.
     """
-    from IPython import get_ipython
+    global _listener
+    if _listener is None:
+        _listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        _listener.bind(path)
+        _listener.listen(1)
 
-    def opened(comm, _message):
-        @comm.on_msg
-        def received(message):
-            data = message["content"]["data"]
-            reply = answer(str(data.get("name")), str(data.get("request")))
-            sys.stdout.flush()  # the function's prints go out before its answer
-            comm.send({"reply": reply})
 
-        comm.send({"pid": os.getpid()})
+def serve_calls(seconds):
+    """Answer the judge's calls for one test cell, until the judge hangs up.
 
-    get_ipython().kernel.comm_manager.register_target(COMM_TARGET, opened)
+    Parameters
+    ----------
+    seconds : float
+        How long to wait for the judge to connect.
+    """
+    _listener.settimeout(seconds)
+    try:
+        connection, _ = _listener.accept()
+    except OSError:
+        return
+    with connection:
+        connection.settimeout(None)
+        try:
+            _send_frame(connection, str(os.getpid()).encode())
+            while True:
+                name, request = json.loads(_recv_frame(connection))
+                reply = answer(str(name), str(request))
+                sys.stdout.flush()
+                _send_frame(connection, reply.encode())
+        except (EOFError, OSError, ValueError):
+            return
 
 
 def answer(name, request):
@@ -99,41 +145,51 @@ class Submission:
 
     Parameters
     ----------
-    connection_info : dict
-        The submission kernel's connection information; :func:`serve` must have run there.
+    path : str
+        The socket that kernel listens on (:func:`listen`).
     call_seconds : float
         How long one call may run before it is interrupted.
     """
 
-    def __init__(self, connection_info, call_seconds):
-        import zmq
-        from jupyter_client.blocking import BlockingKernelClient
-
-        self.client = BlockingKernelClient()
-        self.client.load_connection_info(connection_info)
-        self.client.start_channels(hb=False, stdin=False, control=False)
-        for channel in (self.client.shell_channel, self.client.iopub_channel):
-            # zmq drops a bigger message (and its connection) before it is read into memory
-            channel.socket.setsockopt(zmq.MAXMSGSIZE, 2 * wire.MAX_PAYLOAD_BYTES)
+    def __init__(self, path, call_seconds):
+        self.path = path
         self.call_seconds = call_seconds
-        self.broken = ""
+        self.connection = None
         self.pid = None
-        self.comm_id = uuid.uuid4().hex
-        opened = self._send("comm_open", {"target_name": COMM_TARGET, "data": {}})
-        self.pid = int(self._reply(opened, 30, "opening a line to the submission's kernel").get("pid", 0)) or None
+        self.broken = ""
 
-    def close(self):
-        """Close the line (an open one would hold the judge's process at exit)."""
-        self.client.stop_channels()
+    def _connect(self, seconds):
+        if self.connection is None:
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            connection.settimeout(seconds)
+            try:
+                connection.connect(self.path)
+                self.pid = int(_recv_frame(connection, limit=64))
+            except (OSError, EOFError, ValueError):
+                connection.close()
+                raise SubmissionError("the kernel running your code did not answer") from None
+            self.connection = connection
+        return self.connection
+
+    def hang_up(self):
+        """End this test cell's calls, so that the submission's kernel moves on."""
+        if not self.broken:
+            try:
+                self._connect(5)
+            except SubmissionError:
+                pass
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
     def call(self, name, args, kwargs):
         """Call ``name(*args, **kwargs)`` in the submission's kernel; return its value here."""
         if self.broken:
             raise SubmissionError(self.broken)
-        request = wire.encode([list(args), kwargs])
-        sent = self._send("comm_msg", {"data": {"name": name, "request": request}})
+        connection = self._connect(self.call_seconds)
+        _send_frame(connection, json.dumps([name, wire.encode([list(args), kwargs])]).encode())
         try:
-            outcome_text, arguments_text = json.loads(self._reply(sent, self.call_seconds, f"{name}()")["reply"])
+            outcome_text, arguments_text = json.loads(self._reply(connection, f"{name}()"))
             changed_args, changed_kwargs = wire.decode(arguments_text)
             if not isinstance(changed_args, list) or not isinstance(changed_kwargs, dict):
                 raise wire.WireError("arguments that are not a list and a dict")
@@ -142,7 +198,7 @@ class Submission:
             for key in kwargs.keys() & changed_kwargs.keys():
                 wire.write_back(kwargs[key], changed_kwargs[key])
             outcome = wire.decode(outcome_text, args=[args, kwargs])
-        except (ValueError, TypeError, KeyError) as error:  # json's and wire's complaints
+        except (ValueError, TypeError) as error:  # json's and wire's complaints
             raise SubmissionError(f"{name}() sent back something that is not plain data: {error}") from None
         if not isinstance(outcome, dict):
             raise SubmissionError(f"{name}() sent back something that is not plain data")
@@ -150,60 +206,34 @@ class Submission:
             raise _exception(*outcome["error"])
         return outcome.get("result")
 
-    def _send(self, msg_type, content):
-        message = self.client.session.msg(msg_type, {"comm_id": self.comm_id, **content})
-        self.client.session.send(self.client.shell_channel.socket, message)
-        return message["header"]["msg_id"]
-
-    def _reply(self, msg_id, seconds, what):
-        """Wait for the comm's answer to message ``msg_id``, relaying what the call prints."""
-        deadline = time.monotonic() + seconds
-        interrupted = False
-        while True:
-            try:
-                message = self.client.get_iopub_msg(timeout=0.1)
-            except queue.Empty:
-                message = None
-            except KeyboardInterrupt:  # the judge's own cell ran out of time: stop the call too
-                self._signal(signal.SIGINT)
-                raise
-            if message is not None and message["parent_header"].get("msg_id") == msg_id:
-                content = message["content"]
-                if message["msg_type"] == "stream" and content.get("name") == "stdout":
-                    sys.stdout.write(str(content.get("text", "")))
-                elif message["msg_type"] == "comm_msg" and content.get("comm_id") == self.comm_id:
-                    if interrupted:
-                        raise SubmissionError(f"{what} did not finish within {seconds:g} s, so it was stopped")
-                    data = content.get("data")
-                    if not isinstance(data, dict):
-                        raise SubmissionError(f"{what} sent back something that is not plain data")
-                    return data
-                continue
-            if not self._alive():
-                self.broken = "the kernel running your code stopped (it crashed, exited or was killed)"
-                raise SubmissionError(self.broken)
-            if time.monotonic() > deadline:
-                if interrupted or self.pid is None:
-                    self.broken = f"your code kept running after {what} was stopped, so no further calls were made"
-                    raise SubmissionError(self.broken)
-                self._signal(signal.SIGINT)
-                interrupted = True
-                deadline = time.monotonic() + INTERRUPT_GRACE_SECONDS
-
-    def _alive(self):
-        if self.pid is None:
-            return True
+    def _reply(self, connection, what):
+        """The answer to the call just sent; interrupt the call if it runs too long."""
+        seconds = self.call_seconds
+        connection.settimeout(seconds)
         try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            pass
-        try:  # a zombie (dead, not yet reaped by its parent) still answers kill(pid, 0)
-            with open(f"/proc/{self.pid}/stat") as stat:
-                return stat.read().rpartition(")")[2].split()[0] != "Z"
-        except (OSError, IndexError):
-            return True
+            try:
+                return _recv_frame(connection)
+            except socket.timeout:
+                pass
+            self._signal(signal.SIGINT)
+            connection.settimeout(INTERRUPT_GRACE_SECONDS)
+            try:
+                _recv_frame(connection)
+            except socket.timeout:
+                self._give_up(f"your code kept running after {what} was stopped, so no further calls were made")
+            raise SubmissionError(f"{what} did not finish within {seconds:g} s, so it was stopped")
+        except (EOFError, ConnectionError):
+            self._give_up("the kernel running your code stopped (it crashed, exited or was killed)")
+        except KeyboardInterrupt:  # the judge's own cell ran out of time: stop the call too
+            self._signal(signal.SIGINT)
+            raise
+
+    def _give_up(self, why):
+        self.broken = why
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+        raise SubmissionError(why)
 
     def _signal(self, signum):
         if self.pid is not None:
@@ -238,13 +268,16 @@ class Proxy:
         return f"<function {self.__name__}, run in the submission's kernel>"
 
 
-def install(connection_info, names, call_seconds, namespace=None):
+_submission = None
+
+
+def install(path, names, call_seconds, namespace=None):
     """Bind ``names`` in the judge's namespace to proxies for the submission's functions.
 
     Parameters
     ----------
-    connection_info : dict
-        The submission kernel's connection information.
+    path : str
+        The socket the submission's kernel listens on.
     names : sequence of str
         The graded functions' names.
     call_seconds : float
@@ -252,12 +285,19 @@ def install(connection_info, names, call_seconds, namespace=None):
     namespace : dict, optional
         Where to bind them; the judge kernel's user namespace by default.
     """
+    global _submission
     if namespace is None:
         from IPython import get_ipython
 
         namespace = get_ipython().user_ns
-    submission = Submission(connection_info, call_seconds)
-    atexit.register(submission.close)
+    _submission = Submission(path, call_seconds)
+    atexit.register(_submission.hang_up)
     for name in names:
-        namespace[name] = Proxy(submission, name)
-    return submission
+        namespace[name] = Proxy(_submission, name)
+    return _submission
+
+
+def hang_up():
+    """In the judge, after each test cell: release the submission's kernel."""
+    if _submission is not None:
+        _submission.hang_up()

@@ -124,28 +124,29 @@ def dies():
 
 
 @pytest.fixture()
-def submission_kernel():
+def submission(tmp_path):
+    """A kernel holding the "student" functions, listening for calls; ``serve()`` starts a test cell's calls."""
     from jupyter_client.manager import start_new_kernel
 
     manager, client = start_new_kernel(kernel_name="python3")
-    client.execute_interactive("from autograder.remote import serve\nserve()", timeout=60)
+    path = str(tmp_path / "calls")
+    client.execute_interactive(f"from autograder.remote import listen, serve_calls\nlisten({path!r})", timeout=60)
     client.execute_interactive(STUDENT_CODE, timeout=60)
-    info = manager.get_connection_info(session=False)
-    info["key"] = info["key"].decode()
-    yield info
+    yield path, lambda: client.execute("serve_calls(30)")
     client.stop_channels()
     manager.shutdown_kernel(now=True)
 
 
-def test_proxies_call_the_submissions_functions(submission_kernel, capsys):
-    """Do values, in-place changes, identity, prints and exceptions cross as they would in one kernel?"""
+def test_proxies_call_the_submissions_functions(submission, capfd):
+    """Do values, in-place changes, identity and exceptions cross as they would in one kernel?"""
+    path, serve = submission
     namespace = {}
-    remote.install(submission_kernel, ["center", "same", "fails", "exits", "missing"], 10, namespace)
+    remote.install(path, ["center", "same", "fails", "exits", "missing"], 10, namespace)
+    serve()
     Z = np.array([[1.0, 3.0]])
     out = namespace["center"](Z)
     assert np.array_equal(out, [[-1.0, 1.0]]) and np.array_equal(Z, [[-1.0, 1.0]])
     assert out is Z, "the function returned its argument: the judge must see the same object"
-    assert "debug print from center" in capsys.readouterr().out
     parameters = {"W": np.ones(1)}
     assert namespace["same"](parameters) is parameters and parameters["seen"] is True
     with pytest.raises(ValueError, match="a message for the student"):
@@ -154,36 +155,43 @@ def test_proxies_call_the_submissions_functions(submission_kernel, capsys):
         namespace["exits"](1)
     with pytest.raises(NameError):
         namespace["missing"]()
+    remote.hang_up()
 
 
-def test_a_call_that_runs_too_long_is_stopped_and_the_kernel_stays_usable(submission_kernel):
+def test_a_call_that_runs_too_long_is_stopped_and_the_kernel_stays_usable(submission):
+    path, serve = submission
     namespace = {}
-    remote.install(submission_kernel, ["slow"], 1, namespace)
+    remote.install(path, ["slow"], 1, namespace)
+    serve()
     started = time.monotonic()
     with pytest.raises(remote.SubmissionError, match="did not finish within 1 s"):
         namespace["slow"](60)
     assert time.monotonic() - started < 10
     assert namespace["slow"](0) == 0
+    remote.hang_up()
 
 
-def test_a_kernel_that_dies_during_a_call_is_reported(submission_kernel):
+def test_a_kernel_that_dies_during_a_call_is_reported(submission):
+    path, serve = submission
     namespace = {}
-    submission = remote.install(submission_kernel, ["dies", "slow"], 30, namespace)
+    judge_side = remote.install(path, ["dies", "slow"], 30, namespace)
+    serve()
+    started = time.monotonic()
     with pytest.raises(remote.SubmissionError, match="stopped"):
         namespace["dies"]()
     with pytest.raises(remote.SubmissionError, match="stopped"):
         namespace["slow"](0)
-    assert submission.broken
+    assert judge_side.broken and time.monotonic() - started < 10
 
 
 # -- the two-kernel execution step -------------------------------------------------------
 
 
 def test_tests_run_in_another_process_and_folder(tmp_path):
-    """Does a test cell run in the judge (another process, another folder), the setup in both?"""
+    """Does a test cell run in the judge (another process, another folder), the setup in both, prints shown?"""
     notebook = nbformat.v4.new_notebook()
     cells = [("setup", "import os\nsetup_pid = os.getpid()", {"locked": True}),
-             ("double", "import os\ndef double(x):\n    return 2 * x\ndef where():\n    return os.getpid(), os.getcwd()",
+             ("double", "import os\ndef double(x):\n    print('printed by double')\n    return 2 * x\ndef where():\n    return os.getpid(), os.getcwd()",
               {"solution": True, "grade": False}),
              ("test_double", "assert double(21) == 42\nassert where()[0] != os.getpid() and where()[1] != os.getcwd()\n"
                              "assert where()[0] != setup_pid\nprint('judged in', os.getcwd())",
@@ -199,6 +207,7 @@ def test_tests_run_in_another_process_and_folder(tmp_path):
     outputs = result.cells[2].outputs
     assert not [o for o in outputs if o.output_type == "error"], outputs
     assert "judged in" in "".join(o.get("text", "") for o in outputs)
+    assert "printed by double" in "".join(o.get("text", "") for o in outputs), "a student's prints are shown"
     assert str(tmp_path) not in "".join(o.get("text", "") for o in outputs)
 
 

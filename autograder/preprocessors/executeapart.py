@@ -16,7 +16,9 @@ import asyncio
 import contextlib
 import copy
 import json
+import queue
 
+import nbformat
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbgrader.preprocessors import Execute
@@ -41,6 +43,9 @@ class ExecuteApart(Execute):
         Working directory of the judge kernel: an empty folder the submission cannot write to.
     call_seconds : float
         Time limit of one call from the judge to a student's function.
+    socket_path : str
+        Where the submission's kernel listens for the judge's calls (a short path: Unix
+        socket paths are limited to about 100 bytes).
     kernel_env : dict
         ``{"submission": env, "judge": env}``: each kernel's environment variables
         (its limits and scratch folders); a kernel not named inherits ours.
@@ -50,6 +55,7 @@ class ExecuteApart(Execute):
     judge_path = Unicode()
     call_seconds = Float(120.0)
     kernel_env = Dict()
+    socket_path = Unicode()
 
     def preprocess(self, nb, resources=None, km=None):
         NotebookClient.__init__(self, nb, km)
@@ -95,30 +101,59 @@ class ExecuteApart(Execute):
         await asyncio.gather(*(start(name, client) for name, client in clients.items()))
 
     def _connect(self, judge):
-        """Bind the graded functions' names in the judge to proxies for the submission's.
+        """Open the submission's socket for calls (before any of its cells run); bind the proxies in the judge."""
+        arguments = json.dumps([self.socket_path, list(self.roles.get("functions", [])), self.call_seconds])
+        self._silently(self, f"__import__('autograder.remote', fromlist=['listen']).listen({self.socket_path!r})")
+        self._silently(judge, f"__import__('autograder.remote', fromlist=['install']).install("
+                              f"*__import__('json').loads({arguments!r}))")
 
-        The submission's kernel starts answering calls before any of its cells run.
-        """
-        info = dict(self.km.get_connection_info(session=False))
-        info["key"] = info["key"].decode() if isinstance(info["key"], bytes) else info["key"]
-        arguments = json.dumps([info, list(self.roles.get("functions", [])), self.call_seconds])
-        for client, code in (
-            (self, "__import__('autograder.remote', fromlist=['serve']).serve()"),
-            (judge, f"__import__('autograder.remote', fromlist=['install']).install(*__import__('json').loads({arguments!r}))"),
-        ):
-            reply = client.wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
-            if reply is None or reply["content"]["status"] != "ok":
-                error = (reply or {}).get("content", {})
-                raise RuntimeError(f"the judge could not reach the submission's kernel: {error.get('evalue', 'no reply')}")
+    @staticmethod
+    def _silently(client, code):
+        reply = client.wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
+        if reply is None or reply["content"]["status"] != "ok":
+            error = (reply or {}).get("content", {})
+            raise RuntimeError(f"the judge could not reach the submission's kernel: {error.get('evalue', 'no reply')}")
 
     def _run_cell(self, judge, cell, resources, index):
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.cell_type != "code" or grade_id not in self.roles.get("tests", ()):
+        if cell.cell_type != "code":
             self.preprocess_cell(cell, resources, index)
-        if cell.cell_type == "code" and grade_id in self.roles.get("setup", ()):
-            shadow = copy.deepcopy(cell)  # its outputs in the judge are not the student's to see
-            judge.execute_cell(shadow, index, store_history=False)
-            if any(output.output_type == "error" for output in shadow.outputs):
-                raise RuntimeError(f"the setup cell {grade_id} failed in the judge kernel")
-        elif cell.cell_type == "code" and grade_id in self.roles.get("tests", ()):
-            judge.execute_cell(cell, index, store_history=True)
+        elif grade_id in self.roles.get("tests", ()):
+            self._run_test(judge, cell, index)
+        else:
+            self.preprocess_cell(cell, resources, index)
+            if grade_id in self.roles.get("setup", ()):
+                shadow = copy.deepcopy(cell)  # its outputs in the judge are not the student's to see
+                judge.execute_cell(shadow, index, store_history=False)
+                if any(output.output_type == "error" for output in shadow.outputs):
+                    raise RuntimeError(f"the setup cell {grade_id} failed in the judge kernel")
+
+    def _run_test(self, judge, cell, index):
+        """Run a test cell in the judge while the submission's kernel answers its calls."""
+        serving = self.kc.execute(
+            f"__import__('autograder.remote', fromlist=['serve_calls']).serve_calls({judge.timeout})",
+            silent=True, store_history=False,
+        )
+        judge.execute_cell(cell, index, store_history=True)
+        self._silently(judge, "__import__('autograder.remote', fromlist=['hang_up']).hang_up()")
+        self.wait_for_reply(serving)  # interrupts the kernel if it does not come back
+        printed = run_sync(self._printed)(serving)
+        if printed:  # what the student's functions printed, shown as if they had run here
+            cell.outputs.insert(0, nbformat.v4.new_output("stream", name="stdout", text=printed))
+
+    async def _printed(self, msg_id):
+        """The stdout of execution ``msg_id`` in the submission's kernel, up to its end."""
+        text = []
+        while True:
+            try:
+                message = await self.kc.get_iopub_msg(timeout=5)
+            except queue.Empty:
+                break
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            content = message["content"]
+            if message["msg_type"] == "stream" and content.get("name") == "stdout":
+                text.append(content.get("text", ""))
+            elif message["msg_type"] == "status" and content.get("execution_state") == "idle":
+                break
+        return "".join(text)
