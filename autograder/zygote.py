@@ -30,7 +30,7 @@ ENV_SOCKET = "BNWEEK_ZYGOTE"
 KERNEL_NAME = "bnweek-warm"
 
 #: Imported before forking: what the course's notebooks and hidden tests use.
-WARM_MODULES = ("numpy", "tensorflow", "matplotlib", "ipykernel.kernelapp", "jupyter_client.blocking",
+WARM_MODULES = ("numpy", "tensorflow", "matplotlib", "ipykernel.kernelapp",
                 "autograder.tfcheck", "autograder.remote")
 
 
