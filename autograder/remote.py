@@ -37,6 +37,7 @@ from autograder import wire
 
 #: How long an interrupted call may take to return before its kernel is written off.
 INTERRUPT_GRACE_SECONDS = 5
+KERNEL_STOPPED = "the kernel running your code stopped (it crashed, exited or was killed)"
 #: Environment variable naming the socket a warm kernel listens on from its start.
 ENV_SOCKET = "BNWEEK_JUDGE_SOCKET"
 _HEADER = struct.Struct("!Q")
@@ -187,7 +188,10 @@ class Submission:
         if self.broken:
             raise SubmissionError(self.broken)
         connection = self._connect(self.call_seconds)
-        _send_frame(connection, json.dumps([name, wire.encode([list(args), kwargs])]).encode())
+        try:
+            _send_frame(connection, json.dumps([name, wire.encode([list(args), kwargs])]).encode())
+        except OSError:
+            self._give_up(KERNEL_STOPPED)
         try:
             outcome_text, arguments_text = json.loads(self._reply(connection, f"{name}()"))
             changed_args, changed_kwargs = wire.decode(arguments_text)
@@ -223,7 +227,7 @@ class Submission:
                 self._give_up(f"your code kept running after {what} was stopped, so no further calls were made")
             raise SubmissionError(f"{what} did not finish within {seconds:g} s, so it was stopped")
         except (EOFError, ConnectionError):
-            self._give_up("the kernel running your code stopped (it crashed, exited or was killed)")
+            self._give_up(KERNEL_STOPPED)
         except KeyboardInterrupt:  # the judge's own cell ran out of time: stop the call too
             self._signal(signal.SIGINT)
             raise

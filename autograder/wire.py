@@ -6,8 +6,8 @@ process boundary. What crosses is plain data: ``None``, booleans, numbers,
 strings, NumPy arrays and scalars, tensors (as arrays), and tuples, lists and
 dicts of these, as JSON; an array travels as its dtype, shape and raw bytes, and
 object arrays are refused, so nothing a submission sends can run code in the
-judge. Anything else arrives as an :class:`Unsupported`
-placeholder that fails every check it meets.
+judge. Anything else arrives as an :class:`Unsupported` placeholder that fails
+every check it meets.
 """
 
 import base64
