@@ -7,6 +7,7 @@ nbgrader keeps its gradebook and the ``submitted/``, ``autograded/`` and
 repository.
 """
 
+import functools
 import json
 from pathlib import Path
 
@@ -35,6 +36,22 @@ def source_notebook(assignment):
     return SOLUTIONS / assignment / f"{assignment}.ipynb"
 
 
+def _nbgrader_cells(assignment):
+    """``(cell_type, nbgrader metadata)`` of every cell of the source notebook, in order.
+
+    Parsed once per version of the file: a grading run asks for every submission,
+    and an edited source notebook is read again.
+    """
+    path = source_notebook(assignment)
+    return _parse_nbgrader_cells(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_nbgrader_cells(path, _mtime_ns):
+    notebook = json.loads(path.read_text())
+    return tuple((cell["cell_type"], cell.get("metadata", {}).get("nbgrader", {})) for cell in notebook["cells"])
+
+
 def graded_tests(assignment):
     """The autograded test cells of an assignment, in notebook order.
 
@@ -43,13 +60,8 @@ def graded_tests(assignment):
     dict
         ``{"test_<function>": points}``.
     """
-    notebook = json.loads(source_notebook(assignment).read_text())
-    tests = {}
-    for cell in notebook["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution"):
-            tests[meta["grade_id"]] = float(meta.get("points", 0))
-    return tests
+    return {meta["grade_id"]: float(meta.get("points", 0))
+            for _, meta in _nbgrader_cells(assignment) if meta.get("grade") and not meta.get("solution")}
 
 
 #: Test cells that run in the submission's own kernel, as under plain nbgrader. Chapter 6's
@@ -73,12 +85,10 @@ def cell_roles(assignment):
         :data:`TESTS_IN_SUBMISSION_KERNEL`) and of the locked setup cells, and the
         graded functions' names (their answer cells' grade_ids).
     """
-    notebook = json.loads(source_notebook(assignment).read_text())
     in_submission = TESTS_IN_SUBMISSION_KERNEL.get(assignment, set())
     roles = {"tests": [], "setup": [], "functions": []}
-    for cell in notebook["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell["cell_type"] != "code" or "grade_id" not in meta:
+    for cell_type, meta in _nbgrader_cells(assignment):
+        if cell_type != "code" or "grade_id" not in meta:
             continue
         if meta.get("solution"):
             roles["functions"].append(meta["grade_id"])

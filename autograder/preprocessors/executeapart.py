@@ -70,13 +70,10 @@ class ExecuteApart(Execute):
             run_sync(self._start_kernels)(clients)  # at once: each start is mostly waiting
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
-            if judge is None:
-                for index, cell in enumerate(self.nb.cells):
-                    self.preprocess_cell(cell, resources, index)
-            else:
+            if judge is not None:
                 self._connect(judge)
-                for index, cell in enumerate(self.nb.cells):
-                    self._run_cell(judge, cell, resources, index)
+            for index, cell in enumerate(self.nb.cells):
+                self._run_cell(judge, cell, resources, index)
         self.set_widgets_metadata()
         return self.nb, self.resources
 
@@ -112,17 +109,17 @@ class ExecuteApart(Execute):
         reply = client.wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
         if reply is None or reply["content"]["status"] != "ok":
             error = (reply or {}).get("content", {})
-            raise RuntimeError(f"the judge could not reach the submission's kernel: {error.get('evalue', 'no reply')}")
+            raise RuntimeError(f"the grader's own code failed in a kernel: {error.get('evalue', 'no reply')}")
 
     def _run_cell(self, judge, cell, resources, index):
+        """A test cell in the judge, a setup cell in both kernels, anything else in the submission's."""
+        roles = self.roles or {}
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.cell_type != "code":
-            self.preprocess_cell(cell, resources, index)
-        elif grade_id in self.roles.get("tests", ()):
+        if cell.cell_type == "code" and grade_id in roles.get("tests", ()):
             self._run_test(judge, cell, index)
         else:
             self.preprocess_cell(cell, resources, index)
-            if grade_id in self.roles.get("setup", ()):
+            if cell.cell_type == "code" and grade_id in roles.get("setup", ()):
                 shadow = copy.deepcopy(cell)  # its outputs in the judge are not the student's to see
                 judge.execute_cell(shadow, index, store_history=False)
                 if any(output.output_type == "error" for output in shadow.outputs):
