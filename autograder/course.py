@@ -64,11 +64,12 @@ def graded_tests(assignment):
             for _, meta in _nbgrader_cells(assignment) if meta.get("grade") and not meta.get("solution")}
 
 
-#: Test cells that run in the submission's own kernel, as under plain nbgrader. Chapter 6's
-#: tests of its Keras layer, model builder, loss, training step and device rule need the
-#: student's objects themselves (layers, models, gradient tapes, patched device queries),
-#: which cannot cross to the judge as plain data; they keep one kernel, behind receipts.
-TESTS_IN_SUBMISSION_KERNEL = {
+#: Test cells whose visible asserts run in the submission's kernel, and only their hidden
+#: region in the judge. Chapter 6's visible tests of its Keras layer, model builder, loss,
+#: training step and device rule handle the student's objects themselves (a layer, a model,
+#: a gradient tape), which cannot cross to the judge; its hidden tests ask about those
+#: objects through :mod:`autograder.probes` and decide the cell's points.
+SPLIT_TESTS = {
     "ch6_tensorflow": {"test_BatchNorm", "test_build_model", "test_compute_total_loss", "test_train_step",
                        "test_best_device"},
 }
@@ -80,21 +81,20 @@ def cell_roles(assignment):
     Returns
     -------
     dict
-        ``{"tests": [...], "setup": [...], "functions": [...]}``: the grade_ids of the
-        autograded test cells that run in the judge (all but those in
-        :data:`TESTS_IN_SUBMISSION_KERNEL`) and of the locked setup cells, and the
-        graded functions' names (their answer cells' grade_ids).
+        ``{"tests": [...], "split": [...], "setup": [...], "functions": [...]}``: the
+        grade_ids of the autograded test cells that run in the judge, of those whose
+        visible part runs in the submission's kernel (:data:`SPLIT_TESTS`), of the
+        locked setup cells, and the graded functions' names (their answer cells' grade_ids).
     """
-    in_submission = TESTS_IN_SUBMISSION_KERNEL.get(assignment, set())
-    roles = {"tests": [], "setup": [], "functions": []}
+    split = SPLIT_TESTS.get(assignment, set())
+    roles = {"tests": [], "split": [], "setup": [], "functions": []}
     for cell_type, meta in _nbgrader_cells(assignment):
         if cell_type != "code" or "grade_id" not in meta:
             continue
         if meta.get("solution"):
             roles["functions"].append(meta["grade_id"])
         elif meta.get("grade"):
-            if meta["grade_id"] not in in_submission:
-                roles["tests"].append(meta["grade_id"])
+            roles["split" if meta["grade_id"] in split else "tests"].append(meta["grade_id"])
         elif meta.get("locked"):
             roles["setup"].append(meta["grade_id"])
     return roles

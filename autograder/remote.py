@@ -38,6 +38,8 @@ from autograder import wire
 #: How long an interrupted call may take to return before its kernel is written off.
 INTERRUPT_GRACE_SECONDS = 5
 KERNEL_STOPPED = "the kernel running your code stopped (it crashed, exited or was killed)"
+#: Calls to names that start with this go to :mod:`autograder.probes`, not to the submission's names.
+PROBE_PREFIX = "probes."
 #: Environment variable naming the socket a warm kernel listens on from its start.
 ENV_SOCKET = "BNWEEK_JUDGE_SOCKET"
 _HEADER = struct.Struct("!Q")
@@ -113,6 +115,14 @@ def serve_calls(seconds):
             return
 
 
+def _probe(name):
+    """The grader's probe ``probes.<name>`` (:mod:`autograder.probes`), or None."""
+    from autograder import probes as grader_probes
+
+    name = name[len(PROBE_PREFIX):]
+    return getattr(grader_probes, name) if name in grader_probes.__all__ else None
+
+
 def answer(name, request):
     """Call the submission's function ``name`` with the encoded arguments.
 
@@ -126,7 +136,7 @@ def answer(name, request):
 
     call = wire.decode(request)  # [args, kwargs]; kept alive while ids in refs point into it
     args, kwargs = call
-    function = get_ipython().user_ns.get(name)
+    function = _probe(name) if name.startswith(PROBE_PREFIX) else get_ipython().user_ns.get(name)
     refs = wire.mutable_paths(call)
     if function is None:
         outcome = {"error": ["NameError", f"name '{name}' is not defined"]}
@@ -305,3 +315,24 @@ def hang_up():
     """In the judge, after each test cell: release the submission's kernel."""
     if _submission is not None:
         _submission.hang_up()
+
+
+class _Probes:
+    """``probes.<name>(...)`` runs :func:`autograder.probes.<name>` where the submission's objects live.
+
+    In the judge, that is the submission's kernel, through the same calls as the
+    proxies; where a test cell runs in the submission's own kernel (plain
+    nbgrader, or a student's Jupyter), it is a local call.
+    """
+
+    def __getattr__(self, name):
+        from autograder import probes as grader_probes
+
+        if name not in grader_probes.__all__:
+            raise AttributeError(f"no probe called {name}")
+        if _submission is None:
+            return getattr(grader_probes, name)
+        return Proxy(_submission, PROBE_PREFIX + name)
+
+
+probes = _Probes()

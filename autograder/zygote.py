@@ -31,7 +31,7 @@ KERNEL_NAME = "bnweek-warm"
 
 #: Imported before forking: what the course's notebooks and hidden tests use.
 WARM_MODULES = ("numpy", "tensorflow", "matplotlib", "ipykernel.kernelapp",
-                "autograder.tfcheck", "autograder.remote")
+                "autograder.tfcheck", "autograder.remote", "autograder.probes")
 
 
 # -- the server -----------------------------------------------------------------

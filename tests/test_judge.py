@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from autograder import execution, remote, wire
-from autograder.course import cell_roles, nbgrader_config
+from autograder.course import cell_roles, nbgrader_config, source_notebook
+from autograder.preprocessors.hidetestinternals import HIDDEN_BEGIN
 
 
 # -- plain data only -------------------------------------------------------------------
@@ -211,10 +212,57 @@ def test_tests_run_in_another_process_and_folder(tmp_path):
     assert str(tmp_path) not in "".join(o.get("text", "") for o in outputs)
 
 
+def _split_notebook(visible):
+    """A notebook whose test cell is split: ``visible``, then a hidden region that calls a probe."""
+    notebook = nbformat.v4.new_notebook()
+    hidden = ("### BEGIN HIDDEN TESTS\nimport os\nfrom autograder.remote import probes\n"
+              "assert probes.is_model(probes.make('Counter')) is False\nprint('judged in', os.getcwd())\n"
+              "### END HIDDEN TESTS")
+    cells = [("setup", "import os\nprint('setup in', os.getcwd())", {"locked": True}),
+             ("Counter", "class Counter:\n    pass", {"solution": True, "grade": False}),
+             ("test_Counter", visible + "\n\n" + hidden, {"grade": True, "solution": False, "points": 1})]
+    for grade_id, source, meta in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata.nbgrader = {"grade_id": grade_id, "locked": False, **meta}
+        notebook.cells.append(cell)
+    return notebook
+
+
+@pytest.mark.parametrize("visible_passes", [True, False])
+def test_split_tests_run_visible_asserts_with_the_code_and_hidden_ones_in_the_judge(tmp_path, visible_passes):
+    """Does a split test cell run its visible part in the submission's kernel, and its hidden part in the judge
+    only if the visible part passed?"""
+    visible = "counter = Counter()\nprint('visible in', os.getcwd())" + ("" if visible_passes else "\nassert False, 'no'")
+    roles = {"tests": [], "split": ["test_Counter"], "setup": ["setup"], "functions": ["Counter"]}
+    executed = execution.execute(nbformat.writes(_split_notebook(visible)), str(tmp_path),
+                                 nbgrader_config(tmp_path / "course"), warm=False, roles=roles)
+    result = nbformat.reads(executed.notebook, as_version=4)
+    assert result.cells[0].outputs[0].text == f"setup in {tmp_path}\n", "the setup cell shows the student's run"
+    assert result.cells[2].source.startswith("counter = Counter()") and HIDDEN_BEGIN in result.cells[2].source
+    outputs = result.cells[2].outputs
+    printed = "".join(o.get("text", "") for o in outputs)
+    assert f"visible in {tmp_path}" in printed
+    errors = [o for o in outputs if o.output_type == "error"]
+    if visible_passes:
+        assert not errors, errors
+        assert "judged in" in printed and f"judged in {tmp_path}" not in printed
+    else:
+        assert [o.evalue for o in errors] == ["no"] and "judged in" not in printed
+
+
 def test_roles_come_from_the_source_notebooks():
-    """Do the roles name every graded function and test, except the tests that need the student's objects?"""
+    """Do the roles name every graded function and test, and split only tests that have a hidden region?"""
     roles = cell_roles("ch2_fitting_bn")
     assert roles["functions"] == ["linear_bn_forward", "batchnorm_backward", "model_forward", "update_parameters"]
     assert roles["tests"] == [f"test_{name}" for name in roles["functions"]]
-    assert "setup" in roles["setup"]
-    assert cell_roles("ch6_tensorflow")["tests"] == ["test_minimize_cost", "test_one_hot_matrix"]
+    assert "setup" in roles["setup"] and roles["split"] == []
+    ch6 = cell_roles("ch6_tensorflow")
+    assert ch6["tests"] == ["test_minimize_cost", "test_one_hot_matrix"]
+    assert ch6["split"] == ["test_BatchNorm", "test_build_model", "test_compute_total_loss", "test_train_step",
+                            "test_best_device"]
+    sources = {cell.metadata.nbgrader.grade_id: cell.source
+               for cell in nbformat.read(source_notebook("ch6_tensorflow"), as_version=4).cells
+               if "nbgrader" in cell.metadata}
+    for grade_id in ch6["split"]:
+        visible, marker, hidden = sources[grade_id].partition(HIDDEN_BEGIN)
+        assert marker and "probes." in hidden, f"{grade_id}: its hidden region decides its points"

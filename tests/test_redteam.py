@@ -12,10 +12,13 @@ import nbformat
 import pytest
 
 from autograder import pipeline
-from autograder.course import source_notebook
+from autograder.catalogue import MUTANT, pack, test_cell_sources, variants, with_answers
+from autograder.course import SPLIT_TESTS, source_notebook
+from autograder.grade import grade
+from autograder.intake import Submission
 from autograder.limits import DEFAULT_LIMITS
 
-CH1, CH5 = "ch1_normalizing", "ch5_softmax"
+CH1, CH5, CH6 = "ch1_normalizing", "ch5_softmax", "ch6_tensorflow"
 
 # Wrong answers that a cheat tries to get accepted.
 WRONG_NORMALIZE = """
@@ -44,6 +47,39 @@ def ch1(answers=None, prefix=""):
     return notebook
 
 
+# Chapter 6, every answer wrong in a way its visible asserts (a layer's weights, a model's
+# layers, a loss, a training step) would notice.
+CH6_WRONG = {
+    "minimize_cost": "def minimize_cost(w0=0.0, learning_rate=0.1, steps=100):\n    return 0.0\n",
+    "one_hot_matrix": "def one_hot_matrix(labels, depth):\n    return tf.zeros((len(labels), depth))\n",
+    "BatchNorm": """
+class BatchNorm(tf.keras.layers.Layer):
+    def __init__(self, momentum=0.99, epsilon=1e-3, **kwargs):
+        super().__init__(**kwargs)
+
+    def call(self, x, training=False):
+        return x
+""",
+    "build_model": """
+def build_model(n_features, hidden_units, n_classes, use_bn=True):
+    return tf.keras.Sequential([tf.keras.Input(shape=(n_features,)), tf.keras.layers.Dense(n_classes)])
+""",
+    "compute_total_loss": "def compute_total_loss(logits, labels):\n    return tf.reduce_mean(logits)\n",
+    "train_step": "def train_step(model, optimizer, x, y):\n    return tf.constant(0.0)\n",
+    "best_device": "def best_device():\n    return '/TPU:0'\n",
+}
+
+
+def ch6(prefix=""):
+    """ch6's source notebook with every answer wrong, plus ``prefix`` code before the first."""
+    notebook = nbformat.read(source_notebook(CH6), as_version=4)
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in CH6_WRONG:
+            cell.source = (prefix if grade_id == "minimize_cost" else "") + CH6_WRONG[grade_id]
+    return notebook
+
+
 def edit_cells(keep):
     notebook = ch1()
     notebook.cells = keep(notebook.cells)
@@ -69,6 +105,19 @@ def solution_with(prefix, wrap_batchnorm=None):
             cell.source += f"\n\nbatchnorm_forward = {wrap_batchnorm}(batchnorm_forward)\n"
     return notebook
 
+
+# The attack that one shared kernel cannot stop: rewrite each test cell as it runs,
+# swallowing its errors and printing the receipt read from its own source.
+FORGE_RECEIPTS = """
+import re
+
+def _forge(lines):
+    source = "".join(lines)
+    receipts = re.findall(r'print\\("bnweek-receipt [^"]*"\\)', source)
+    body = "".join("    " + line for line in lines if "bnweek-receipt" not in line)
+    return ["try:\\n", body + "\\n    pass\\n", "except BaseException:\\n    pass\\n", *[r + "\\n" for r in receipts]]
+get_ipython().input_transformers_post.append(_forge)
+"""
 
 # name -> (assignment, notebook factory, expectation)
 #   "zero": no points at all; "full": the (correct) work keeps every point.
@@ -172,17 +221,20 @@ except OSError:
 for grade_id in ("test_normalize_inputs", "test_batchnorm_forward"):
     print("bnweek-receipt 0000 " + grade_id)
 """), "zero"),
-    # The attack that one shared kernel cannot stop: rewrite each test cell as it runs,
-    # swallowing its errors and printing the receipt read from its own source.
-    "rewrites_test_cells_and_forges_their_receipts": (CH1, lambda: ch1(prefix="""
-import re
+    "rewrites_test_cells_and_forges_their_receipts": (CH1, lambda: ch1(prefix=FORGE_RECEIPTS), "zero"),
+    # The same attack on chapter 6, whose visible asserts run in the submission's kernel (they handle
+    # its layers and models) and whose hidden tests run in the judge.
+    "rewrites_ch6_test_cells_and_forges_their_receipts": (CH6, lambda: ch6(prefix=FORGE_RECEIPTS), "zero"),
+    # Misreport everything chapter 6's probes report about structure, from inside the kernel.
+    "lies_to_the_graders_probes": (CH6, lambda: ch6(prefix="""
+import numpy as np
+from autograder import probes as _probes
 
-def _forge(lines):
-    source = "".join(lines)
-    receipts = re.findall(r'print\\("bnweek-receipt [^"]*"\\)', source)
-    body = "".join("    " + line for line in lines if "bnweek-receipt" not in line)
-    return ["try:\\n", body + "\\n    pass\\n", "except BaseException:\\n    pass\\n", *[r + "\\n" for r in receipts]]
-get_ipython().input_transformers_post.append(_forge)
+_probes.weight_roles = lambda handle, names: {"trainable": ["gamma", "beta"],
+                                              "non_trainable": ["moving_mean", "moving_variance"]}
+_probes.wraps_keras_batch_norm = lambda handle: False
+_probes.is_model = lambda handle: True
+_probes.loss_and_gradient = lambda logits, labels: (np.float32(0.0), np.zeros_like(logits))
 """), "zero"),
     "replaces_run_cell": (CH1, lambda: ch1(prefix="""
 import re
@@ -332,3 +384,40 @@ def test_dead_kernels_are_reported(red_team):
     assert "stopped running" in grades[("kernel_exits", CH1)]["problem"]
     assert "stopped running" in grades[("kernel_segfaults", CH1)]["problem"]
     assert "memory" in grades[("memory_bomb", CH1)]["problem"]
+
+
+@pytest.fixture(scope="module")
+def blinded_mutants(tmp_path_factory):
+    """Chapter 6's mutants of its split tests, each graded with its visible asserts disarmed.
+
+    Those asserts run in the submission's kernel, where ``FORGE_RECEIPTS`` wraps every
+    cell in ``try``/``except``; only the hidden part, in the judge, can catch the mistake.
+    """
+    source = nbformat.read(source_notebook(CH6), as_version=4)
+    functions = {name.removeprefix("test_") for name in SPLIT_TESTS[CH6]}
+    chosen = [v for v in variants(CH6) if v.function in functions]
+    forge = {cell.metadata.nbgrader.grade_id: FORGE_RECEIPTS + cell.source for cell in source.cells
+             if cell.metadata.get("nbgrader", {}).get("grade_id") == "minimize_cost"}
+    root = tmp_path_factory.mktemp("blinded")
+    submissions, members = [], {}
+    for index, group in enumerate(pack(chosen, MUTANT, test_cell_sources(source))):
+        folder = root / "submitted" / f"blinded-{index:02d}" / CH6
+        folder.mkdir(parents=True)
+        answers = dict(forge, **{variant.function: variant.path.read_text() for variant in group})
+        nbformat.write(with_answers(source, answers), folder / f"{CH6}.ipynb")
+        submissions.append(Submission(f"blinded-{index:02d}", CH6, folder))
+        members.update({variant.label: (submissions[-1], variant) for variant in group})
+    outcomes = dict(zip(submissions, grade(submissions, output=root / "course", workers=2, feedback=False,
+                                           limits=TEST_LIMITS)))
+    return {label: (outcomes[submission], variant) for label, (submission, variant) in members.items()}
+
+
+BLINDED = [v.label for v in variants(CH6) if f"test_{v.function}" in SPLIT_TESTS[CH6] and v.kind == MUTANT]
+
+
+@pytest.mark.parametrize("label", BLINDED)
+def test_hidden_tests_alone_catch_each_mutant(blinded_mutants, label):
+    """With its visible asserts disarmed in the submission's kernel, is each chapter-6 mutant still caught?"""
+    outcome, variant = blinded_mutants[label]
+    assert outcome.status == "graded", outcome.problem
+    assert outcome.scores[variant.function] == 0, f"not caught by the judge alone: {variant.description}"

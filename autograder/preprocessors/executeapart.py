@@ -5,7 +5,10 @@ nbgrader's :class:`~nbgrader.preprocessors.Execute`. The autograded test cells
 run in a second kernel, the *judge*, which never executes a line the student
 wrote: there, each graded function is a proxy that calls the student's function
 in the submission kernel and brings back plain data (:mod:`autograder.remote`).
-The instructor's locked setup cells (imports, helpers) run in both.
+The instructor's locked setup cells (imports, helpers) run in both. A few test
+cells are *split*: their visible asserts handle the student's own objects, so
+they run in the submission kernel, and their hidden region runs in the judge,
+where :mod:`autograder.probes` reports on those objects in plain data.
 
 Which cells are tests, which are setup and which names are graded functions
 come from the source notebook (``roles``), never from the submission, whose
@@ -24,6 +27,8 @@ from nbclient import NotebookClient
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Float, Unicode
 
+from autograder.preprocessors.hidetestinternals import HIDDEN_BEGIN
+
 #: The judge's own cells get this long beyond the time a single call may take.
 JUDGE_MARGIN_SECONDS = 60
 
@@ -37,8 +42,8 @@ class ExecuteApart(Execute):
     Attributes
     ----------
     roles : dict or None
-        ``{"tests": [grade_id, ...], "setup": [grade_id, ...], "functions": [name, ...]}``
-        from the source notebook.
+        ``{"tests": [grade_id, ...], "split": [grade_id, ...], "setup": [grade_id, ...],
+        "functions": [name, ...]}`` from the source notebook (:func:`autograder.course.cell_roles`).
     judge_path : str
         Working directory of the judge kernel: an empty folder the submission cannot write to.
     call_seconds : float
@@ -112,18 +117,48 @@ class ExecuteApart(Execute):
             raise RuntimeError(f"the grader's own code failed in a kernel: {error.get('evalue', 'no reply')}")
 
     def _run_cell(self, judge, cell, resources, index):
-        """A test cell in the judge, a setup cell in both kernels, anything else in the submission's."""
+        """A test cell in the judge, a setup cell in both kernels, anything else in the submission's.
+
+        A *split* test cell runs its visible asserts in the submission's kernel and
+        its hidden region in the judge.
+        """
         roles = self.roles or {}
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if cell.cell_type == "code" and grade_id in roles.get("tests", ()):
             self._run_test(judge, cell, index)
+        elif cell.cell_type == "code" and grade_id in roles.get("split", ()) and HIDDEN_BEGIN in cell.source:
+            self._run_split_test(judge, cell, resources, index)
         else:
             self.preprocess_cell(cell, resources, index)
             if cell.cell_type == "code" and grade_id in roles.get("setup", ()):
                 shadow = copy.deepcopy(cell)  # its outputs in the judge are not the student's to see
                 judge.execute_cell(shadow, index, store_history=False)
+                self.nb.cells[index] = cell  # nbclient put the cell it ran in the notebook
                 if any(output.output_type == "error" for output in shadow.outputs):
                     raise RuntimeError(f"the setup cell {grade_id} failed in the judge kernel")
+
+    def _run_split_test(self, judge, cell, resources, index):
+        """Visible asserts in the submission's kernel; then, if they passed, the hidden region in the judge.
+
+        The visible asserts use the student's objects (a layer, a model) and must
+        run in a student's own Jupyter too, where there is no judge. A cell's points
+        are all or nothing, and the hidden region checks everything they check, so
+        the judge's part decides: what the submission does to its own kernel can
+        only cost it points.
+        """
+        visible, marker, hidden = cell.source.partition(HIDDEN_BEGIN)
+        shown = copy.deepcopy(cell)
+        shown.source = visible
+        self.preprocess_cell(shown, resources, index)
+        cell.execution_count, cell.outputs = shown.execution_count, shown.outputs
+        self.nb.cells[index] = cell
+        if any(output.output_type == "error" for output in shown.outputs):
+            return
+        judged = copy.deepcopy(cell)
+        judged.source, judged.outputs = marker + hidden, []
+        self._run_test(judge, judged, index)
+        cell.outputs = shown.outputs + judged.outputs
+        self.nb.cells[index] = cell  # nbclient put the copies it ran in the notebook
 
     def _run_test(self, judge, cell, index):
         """Run a test cell in the judge while the submission's kernel answers its calls."""

@@ -8,7 +8,9 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-HIDDEN_REGION = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.DOTALL)
+#: Where a test cell's hidden region starts and ends (nbgrader's markers).
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+HIDDEN_REGION = re.compile(rf"[ \t]*{HIDDEN_BEGIN}.*?{HIDDEN_END}[ \t]*\n?", re.DOTALL)
 
 
 class HideTestInternals(NbGraderPreprocessor):

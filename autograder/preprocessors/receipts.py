@@ -8,8 +8,8 @@ every test cell with a line printing a fresh random receipt, and after execution
 the receipts. The receipt is new for every run, so a submission cannot know it in
 advance. Code that rewrites test cells as they run could still read it from the
 cell's source, which is why test cells run in a judge kernel apart from the
-submission (:mod:`autograder.remote`) wherever they can; the receipts guard the
-few that must share the submission's kernel, and double-check the rest.
+submission (:mod:`autograder.remote`); the receipts double-check that every
+test cell, in whichever kernel, ran to its end.
 """
 
 import re
