@@ -11,8 +11,7 @@ import csv
 import nbformat
 import pytest
 
-from autograder import pipeline
-from autograder.catalogue import MUTANT, pack, test_cell_sources, variants, with_answers
+from autograder import catalogue, pipeline
 from autograder.course import SPLIT_TESTS, source_notebook
 from autograder.grade import grade
 from autograder.intake import Submission
@@ -395,16 +394,16 @@ def blinded_mutants(tmp_path_factory):
     """
     source = nbformat.read(source_notebook(CH6), as_version=4)
     functions = {name.removeprefix("test_") for name in SPLIT_TESTS[CH6]}
-    chosen = [v for v in variants(CH6) if v.function in functions]
+    chosen = [v for v in catalogue.variants(CH6) if v.function in functions]
     forge = {cell.metadata.nbgrader.grade_id: FORGE_RECEIPTS + cell.source for cell in source.cells
              if cell.metadata.get("nbgrader", {}).get("grade_id") == "minimize_cost"}
     root = tmp_path_factory.mktemp("blinded")
     submissions, members = [], {}
-    for index, group in enumerate(pack(chosen, MUTANT, test_cell_sources(source))):
+    for index, group in enumerate(catalogue.pack(chosen, catalogue.MUTANT, catalogue.test_cell_sources(source))):
         folder = root / "submitted" / f"blinded-{index:02d}" / CH6
         folder.mkdir(parents=True)
         answers = dict(forge, **{variant.function: variant.path.read_text() for variant in group})
-        nbformat.write(with_answers(source, answers), folder / f"{CH6}.ipynb")
+        nbformat.write(catalogue.with_answers(source, answers), folder / f"{CH6}.ipynb")
         submissions.append(Submission(f"blinded-{index:02d}", CH6, folder))
         members.update({variant.label: (submissions[-1], variant) for variant in group})
     outcomes = dict(zip(submissions, grade(submissions, output=root / "course", workers=2, feedback=False,
@@ -412,7 +411,8 @@ def blinded_mutants(tmp_path_factory):
     return {label: (outcomes[submission], variant) for label, (submission, variant) in members.items()}
 
 
-BLINDED = [v.label for v in variants(CH6) if f"test_{v.function}" in SPLIT_TESTS[CH6] and v.kind == MUTANT]
+BLINDED = [v.label for v in catalogue.variants(CH6)
+           if f"test_{v.function}" in SPLIT_TESTS[CH6] and v.kind == catalogue.MUTANT]
 
 
 @pytest.mark.parametrize("label", BLINDED)
