@@ -184,9 +184,11 @@ def _pool(stack, workers, scheduler, warm):
 
         return stack.enter_context(Client(scheduler)), dask_as_completed
     env = {}
+    workers = workers or os.cpu_count()
     if warm:  # one zygote on this host serves every local worker; it warms up while we stage
-        env = stack.enter_context(zygote.Zygote(wait=False)).env()
-    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=os.environ.update, initargs=(env,))
+        blas_threads = max(1, (os.cpu_count() or 1) // workers)
+        env = stack.enter_context(zygote.Zygote(wait=False, blas_threads=blas_threads)).env()
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=os.environ.update, initargs=(env,))
     return stack.enter_context(pool), as_completed
 
 

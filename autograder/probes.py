@@ -9,11 +9,11 @@ answer only in plain data: arrays, numbers, strings, and integer *handles* for
 objects kept here between calls. The judge draws every input, computes every
 reference with TensorFlow's own layers, and makes every comparison.
 
-A submission can replace these functions, since they run in its kernel. That
-gains nothing: to pass, their answers must match the judge's references on
-inputs drawn after the submission ran. What the answers report about structure
-(which weights are trainable, which layers a model has) is the submission's own
-word, as it was when the tests shared its kernel.
+A submission can replace these functions, since they run in its kernel, but it
+cannot choose the questions: the judge draws the inputs after the submission
+ran, so outputs, gradients and updates must be right for them. What the answers
+report about structure (which weights are trainable, which layers a model
+holds) is the submission's own word.
 
 In the judge, call them as ``autograder.remote.probes.<name>(...)``; where the
 tests run in the submission's own kernel (plain nbgrader), the same call runs
@@ -25,8 +25,9 @@ import numpy as np
 from autograder import tfcheck
 
 __all__ = [
-    "make", "is_model", "wraps_keras_batch_norm", "call", "compiled_call", "weights", "weight_roles", "assign", "train_call",
-    "layers", "keras_mlp", "sgd", "variables", "train_step", "loss_and_gradient", "best_device_pretending",
+    "make", "is_model", "wraps_keras_batch_norm", "call", "compiled_call", "weights", "weight_roles", "assign",
+    "train_call", "layers", "keras_mlp", "sgd", "variables", "train_step", "loss_and_gradient",
+    "best_device_pretending",
 ]
 
 #: Objects the judge refers to by handle: the layers and models it is testing.
@@ -49,6 +50,14 @@ def _object(handle):
         return _kept[int(handle)]
     except (IndexError, TypeError, ValueError):
         raise LookupError(f"no object with handle {handle!r}") from None
+
+
+def _nested_layers(obj, include_self):
+    """Every layer inside a Keras layer or model, depth first (and ``obj`` itself if asked)."""
+    flatten = getattr(obj, "_flatten_layers", None)
+    if flatten is not None:
+        return list(flatten(include_self=include_self, recursive=True))
+    return ([obj] if include_self else []) + list(getattr(obj, "layers", []))
 
 
 def _array(value, what):
@@ -84,10 +93,8 @@ def wraps_keras_batch_norm(handle):
     """Whether the kept layer is, or holds, a ``tf.keras.layers.BatchNormalization``."""
     import tensorflow as tf
 
-    layer = _object(handle)
-    flatten = getattr(layer, "_flatten_layers", None)
-    found = list(flatten(include_self=True, recursive=True)) if flatten else [layer]
-    return any(isinstance(item, tf.keras.layers.BatchNormalization) for item in found)
+    return any(isinstance(layer, tf.keras.layers.BatchNormalization)
+               for layer in _nested_layers(_object(handle), include_self=True))
 
 
 def call(handle, x, **kwargs):
@@ -184,20 +191,17 @@ def layers(handle):
     Returns
     -------
     list of dict
-        Per layer: ``type`` (its class name), ``dense`` (a ``tf.keras.layers.Dense``:
-        then also ``units``, ``use_bias``, ``kernel``, ``bias``), ``batch_norm`` (an
-        instance of the submission's ``BatchNorm``: then also ``handle``, to call it)
-        and ``keras_batch_norm`` (an instance of ``tf.keras.layers.BatchNormalization``).
+        Per layer: ``dense`` (a ``tf.keras.layers.Dense``: then also ``units``,
+        ``use_bias``, ``kernel``, ``bias``), ``batch_norm`` (an instance of the
+        submission's ``BatchNorm``: then also ``handle``, to call it) and
+        ``keras_batch_norm`` (an instance of ``tf.keras.layers.BatchNormalization``).
     """
     import tensorflow as tf
 
-    model = _object(handle)
     student_class = _namespace().get("BatchNorm")
-    flatten = getattr(model, "_flatten_layers", None)
-    found = list(flatten(include_self=False, recursive=True)) if flatten else list(model.layers)
     described = []
-    for layer in found:
-        record = {"type": type(layer).__name__, "dense": isinstance(layer, tf.keras.layers.Dense),
+    for layer in _nested_layers(_object(handle), include_self=False):
+        record = {"dense": isinstance(layer, tf.keras.layers.Dense),
                   "batch_norm": isinstance(student_class, type) and isinstance(layer, student_class),
                   "keras_batch_norm": isinstance(layer, tf.keras.layers.BatchNormalization)}
         if record["dense"]:

@@ -13,6 +13,10 @@ code ever runs where the submission's code ran:
   and message, and the arguments as the function left them (so a function that
   modifies its input is still seen to do so).
 
+Where a test needs the student's objects themselves (a Keras layer, a model),
+it asks about them through :data:`probes`, functions of :mod:`autograder.probes`
+that run beside those objects and answer in plain data too.
+
 The verdict, every comparison with TensorFlow, is made in the judge. The most a
 submission can do is return values, and to earn points they must be right for
 inputs it has never seen.
@@ -197,13 +201,14 @@ class Submission:
         """Call ``name(*args, **kwargs)`` in the submission's kernel; return its value here."""
         if self.broken:
             raise SubmissionError(self.broken)
+        what = "a call to your code" if name.startswith(PROBE_PREFIX) else f"{name}()"
         connection = self._connect(self.call_seconds)
         try:
             _send_frame(connection, json.dumps([name, wire.encode([list(args), kwargs])]).encode())
         except OSError:
             self._give_up(KERNEL_STOPPED)
         try:
-            outcome_text, arguments_text = json.loads(self._reply(connection, f"{name}()"))
+            outcome_text, arguments_text = json.loads(self._reply(connection, what))
             changed_args, changed_kwargs = wire.decode(arguments_text)
             if not isinstance(changed_args, list) or not isinstance(changed_kwargs, dict):
                 raise wire.WireError("arguments that are not a list and a dict")
@@ -213,9 +218,9 @@ class Submission:
                 wire.write_back(kwargs[key], changed_kwargs[key])
             outcome = wire.decode(outcome_text, args=[args, kwargs])
         except (ValueError, TypeError) as error:  # json's and wire's complaints
-            raise SubmissionError(f"{name}() sent back something that is not plain data: {error}") from None
+            raise SubmissionError(f"{what} sent back something that is not plain data: {error}") from None
         if not isinstance(outcome, dict):
-            raise SubmissionError(f"{name}() sent back something that is not plain data")
+            raise SubmissionError(f"{what} sent back something that is not plain data")
         if "error" in outcome:
             raise _exception(*outcome["error"])
         return outcome.get("result")
@@ -321,8 +326,8 @@ class _Probes:
     """``probes.<name>(...)`` runs :func:`autograder.probes.<name>` where the submission's objects live.
 
     In the judge, that is the submission's kernel, through the same calls as the
-    proxies; where a test cell runs in the submission's own kernel (plain
-    nbgrader, or a student's Jupyter), it is a local call.
+    proxies; where a test cell runs in the submission's own kernel (as under
+    plain nbgrader), it is a local call.
     """
 
     def __getattr__(self, name):

@@ -29,6 +29,8 @@ import time
 ENV_SOCKET = "BNWEEK_ZYGOTE"
 KERNEL_NAME = "bnweek-warm"
 
+#: Environment variables that set how many threads a BLAS library (OpenBLAS, MKL, OpenMP) starts.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 #: Imported before forking: what the course's notebooks and hidden tests use.
 WARM_MODULES = ("numpy", "tensorflow", "matplotlib", "ipykernel.kernelapp",
                 "autograder.tfcheck", "autograder.remote", "autograder.probes")
@@ -223,15 +225,29 @@ class Zygote:
 
     Use as a context manager; ``env()`` gives the variables a process needs so that
     kernels named :data:`KERNEL_NAME` come from this zygote.
+
+    Parameters
+    ----------
+    python : str
+        The interpreter to run.
+    wait : bool
+        Return only once the zygote listens.
+    blas_threads : int, optional
+        Threads each kernel's BLAS may use (unless the environment already says).
+        Kernels that grade side by side each get their share of the cores: with
+        more threads than cores, OpenBLAS's spinning threads slow every kernel down.
     """
 
-    def __init__(self, python=sys.executable, wait=True):
+    def __init__(self, python=sys.executable, wait=True, blas_threads=None):
         self.directory = tempfile.mkdtemp(prefix="bnweek-zygote-")
         self.socket_path = os.path.join(self.directory, "zygote.sock")
         self._write_kernelspec(python)
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        if blas_threads:  # read once, when NumPy loads its BLAS, before any kernel is forked
+            for name in BLAS_THREAD_VARIABLES:
+                env.setdefault(name, str(blas_threads))
         with open(os.path.join(self.directory, "zygote.log"), "w") as log:
             self.process = subprocess.Popen(
                 [python, "-m", "autograder.zygote", "serve", self.socket_path],
