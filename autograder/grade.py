@@ -219,12 +219,16 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
         Limits on every kernel (see :mod:`autograder.limits`).
     """
     course = Course(output, db_url)
-    course.ensure_assignments([s.assignment for s in submissions if s.assignment in assignments()], force=force)
     outcomes, futures = {}, {}
     hidden = hidden_paths(course)
+    recorded, known = set(), set(assignments())
     with ExitStack() as stack:
         pool = completed = None
         for submission in submissions:
+            if submission.assignment in known and submission.assignment not in recorded:
+                # just before its first submission: the first notebooks run while later assignments are recorded
+                course.ensure_assignments([submission.assignment], force=force)
+                recorded.add(submission.assignment)
             outcome, staged = _intake(course, submission, force)
             outcomes[submission] = outcome
             if staged is None:
