@@ -120,10 +120,9 @@ def serve_calls(seconds):
 
 
 def _probe(name):
-    """The grader's probe ``probes.<name>`` (:mod:`autograder.probes`), or None."""
+    """The grader's probe called ``name`` (:mod:`autograder.probes`), or None."""
     from autograder import probes as grader_probes
 
-    name = name[len(PROBE_PREFIX):]
     return getattr(grader_probes, name) if name in grader_probes.__all__ else None
 
 
@@ -140,7 +139,10 @@ def answer(name, request):
 
     call = wire.decode(request)  # [args, kwargs]; kept alive while ids in refs point into it
     args, kwargs = call
-    function = _probe(name) if name.startswith(PROBE_PREFIX) else get_ipython().user_ns.get(name)
+    if name.startswith(PROBE_PREFIX):
+        function = _probe(name.removeprefix(PROBE_PREFIX))
+    else:
+        function = get_ipython().user_ns.get(name)
     refs = wire.mutable_paths(call)
     if function is None:
         outcome = {"error": ["NameError", f"name '{name}' is not defined"]}
@@ -331,13 +333,10 @@ class _Probes:
     """
 
     def __getattr__(self, name):
-        from autograder import probes as grader_probes
-
-        if name not in grader_probes.__all__:
+        local = _probe(name)
+        if local is None:
             raise AttributeError(f"no probe called {name}")
-        if _submission is None:
-            return getattr(grader_probes, name)
-        return Proxy(_submission, PROBE_PREFIX + name)
+        return local if _submission is None else Proxy(_submission, PROBE_PREFIX + name)
 
 
 probes = _Probes()

@@ -124,18 +124,20 @@ class ExecuteApart(Execute):
         """
         roles = self.roles or {}
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.cell_type == "code" and grade_id in roles.get("tests", ()):
-            self._run_test(judge, cell, index)
-        elif cell.cell_type == "code" and grade_id in roles.get("split", ()) and HIDDEN_BEGIN in cell.source:
-            self._run_split_test(judge, cell, resources, index)
-        else:
-            self.preprocess_cell(cell, resources, index)
-            if cell.cell_type == "code" and grade_id in roles.get("setup", ()):
-                shadow = copy.deepcopy(cell)  # its outputs in the judge are not the student's to see
-                judge.execute_cell(shadow, index, store_history=False)
-                self.nb.cells[index] = cell  # nbclient put the cell it ran in the notebook
-                if any(output.output_type == "error" for output in shadow.outputs):
-                    raise RuntimeError(f"the setup cell {grade_id} failed in the judge kernel")
+        try:
+            if cell.cell_type == "code" and grade_id in roles.get("tests", ()):
+                self._run_test(judge, cell, index)
+            elif cell.cell_type == "code" and grade_id in roles.get("split", ()) and HIDDEN_BEGIN in cell.source:
+                self._run_split_test(judge, cell, resources, index)
+            else:
+                self.preprocess_cell(cell, resources, index)
+                if cell.cell_type == "code" and grade_id in roles.get("setup", ()):
+                    shadow = copy.deepcopy(cell)  # its outputs in the judge are not the student's to see
+                    judge.execute_cell(shadow, index, store_history=False)
+                    if any(output.output_type == "error" for output in shadow.outputs):
+                        raise RuntimeError(f"the setup cell {grade_id} failed in the judge kernel")
+        finally:
+            self.nb.cells[index] = cell  # nbclient put whichever copy it ran last into the notebook
 
     def _run_split_test(self, judge, cell, resources, index):
         """Visible asserts in the submission's kernel; then, if they passed, the hidden region in the judge.
@@ -151,14 +153,12 @@ class ExecuteApart(Execute):
         shown.source = visible
         self.preprocess_cell(shown, resources, index)
         cell.execution_count, cell.outputs = shown.execution_count, shown.outputs
-        self.nb.cells[index] = cell
         if any(output.output_type == "error" for output in shown.outputs):
             return
         judged = copy.deepcopy(cell)
         judged.source, judged.outputs = marker + hidden, []
         self._run_test(judge, judged, index)
         cell.outputs = shown.outputs + judged.outputs
-        self.nb.cells[index] = cell  # nbclient put the copies it ran in the notebook
 
     def _run_test(self, judge, cell, index):
         """Run a test cell in the judge while the submission's kernel answers its calls."""
