@@ -22,7 +22,7 @@ def _grade(args):
     sys.exit(pipeline.main(
         source=args.source, assignment=args.assignment, output=args.output, workers=args.workers,
         scheduler=args.scheduler, force=args.force, db_url=args.db_url, warm=not args.cold,
-        feedback=not args.no_feedback,
+        feedback=not args.no_feedback, unconfined=args.unconfined,
     ))
 
 
@@ -54,6 +54,8 @@ def parser():
     grade.add_argument("--db-url", default=None, help="SQLAlchemy URL of the gradebook (default: SQLite in OUTPUT)")
     grade.add_argument("--cold", action="store_true", help="start a cold kernel per notebook (slower; for comparison)")
     grade.add_argument("--no-feedback", action="store_true", help="skip per-student feedback HTML")
+    grade.add_argument("--unconfined", action="store_true",
+                       help="grade even where kernels cannot be confined (no OS isolation; the report says so)")
     grade.set_defaults(run=_grade)
 
     mutation = commands.add_parser("mutation-report", help="grade every catalogued mutant and alternative")

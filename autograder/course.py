@@ -16,6 +16,8 @@ from traitlets.config.loader import PyFileConfigLoader
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
+#: The course's importable code: all of the repository a grading kernel may see.
+COURSE_CODE = REPO / "autograder"
 EXERCISES = REPO / "exercises"
 CONFIG_FILE = Path(__file__).resolve().parent / "nbgrader_config.py"
 

@@ -8,19 +8,21 @@ Dask workers) can run it at once. Kernels come from a warm zygote
 
 import atexit
 import functools
-import json
 import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import Execute, IgnorePattern, LimitOutput
 
 from autograder import remote, zygote
-from autograder.preprocessors.executeapart import ExecuteApart
+from autograder.course import COURSE_CODE
+from autograder.jail import GRADER_FAULT
+from autograder.limits import DEFAULT_LIMITS, Jail
+from autograder.preprocessors.executeapart import ExecuteApart, GraderFault
 from autograder.preprocessors.hidetestinternals import mark_unreached_tests
 from autograder.preprocessors.receipts import CheckReceipts
 
@@ -46,34 +48,78 @@ class Executed:
         Empty when the notebook ran to the end; otherwise what stopped it, in words.
     seconds : float
         Wall time of the execution.
+    fault : str
+        Empty unless the grader itself failed (a kernel that could not start or be
+        confined, a judge that died): then the notebook was not graded, and why.
     """
 
     notebook: str
     problem: str
     seconds: float
+    fault: str = ""
 
 
 def ensure_warm_kernels():
     """Route kernels to a zygote: the one named in the environment, else our own."""
     global _zygote
+    if _zygote is not None:
+        if not _zygote.alive():  # on a Dask worker: our own zygote died; the grader regrades what it took
+            _zygote.restart()
+        return
     socket_path = os.environ.get(zygote.ENV_SOCKET)
     if socket_path:  # started by the process that started us; it may still be warming up
         zygote.wait_for_socket(socket_path)
         return
-    if _zygote is None:
-        _zygote = zygote.Zygote()
-        atexit.register(_zygote.close)
-        os.environ.update(_zygote.env())
+    _zygote = zygote.Zygote()
+    atexit.register(_zygote.close)
+    os.environ.update(_zygote.env())
 
 
-def _kernel_env(cwd, limits, hide):
-    """A kernel's environment: ours, plus its limits and a scratch HOME and TMPDIR in ``cwd``."""
-    scratch = os.path.join(cwd, ".scratch")
-    os.makedirs(scratch, exist_ok=True)
-    limits = dict(limits or {})
-    if limits.pop("hide_files", False):
-        limits["hide"] = [str(path) for path in hide]
-    return dict(os.environ, HOME=scratch, TMPDIR=scratch, BNWEEK_KERNEL_LIMITS=json.dumps(limits))
+def private_copy(source, destination):
+    """Copy the regular files of ``source`` into a new folder ``destination``; links and the rest stay behind.
+
+    A kernel writes only in this copy, and the grader never reads it back, so
+    nothing a submission leaves in its folder (a link to the gradebook, say) is
+    ever opened by the grader.
+    """
+    os.makedirs(destination)
+    for name in os.listdir(source):
+        path = os.path.join(source, name)
+        if os.path.isfile(path) and not os.path.islink(path):
+            shutil.copyfile(path, os.path.join(destination, name))
+
+
+def kernel_folders(ipc_directory, cwd):
+    """Each kernel's folders for one notebook, made under ``ipc_directory``.
+
+    Returns
+    -------
+    dict
+        ``{"submission": {"work", "sockets"}, "judge": {"work", "sockets"}, "calls": folder}``:
+        every kernel its own working copy and socket folder, and the folder of the
+        socket the judge calls the submission through.
+    """
+    folders = {}
+    for role in ("submission", "judge"):
+        folders[role] = {"work": os.path.join(ipc_directory, f"{role}-work"),
+                         "sockets": os.path.join(ipc_directory, role)}
+        os.makedirs(folders[role]["sockets"])
+    private_copy(cwd, folders["submission"]["work"])
+    os.makedirs(folders["judge"]["work"])
+    folders["calls"] = os.path.join(ipc_directory, "calls")
+    os.makedirs(folders["calls"])
+    os.chmod(folders["calls"], 0o755)  # the judge, another uid, connects to the socket made there
+    return folders
+
+
+def jails(folders, limits, confined, readable):
+    """The :class:`~autograder.limits.Jail` of the submission's kernel and of the judge's."""
+    submission = Jail(limits=limits, workdir=folders["submission"]["work"], confined=confined,
+                      sockets=(folders["submission"]["sockets"], folders["calls"]), readable=readable)
+    judge = Jail(limits=replace(limits, cpu_seconds=max(limits.cpu_seconds, limits.wall_seconds)),
+                 workdir=folders["judge"]["work"], sockets=(folders["judge"]["sockets"],),
+                 readable=(*readable, folders["calls"]), confined=confined, role="judge")
+    return {"submission": submission, "judge": judge}
 
 
 def _exit_reason(cwd):
@@ -87,23 +133,24 @@ def _exit_reason(cwd):
     return reason
 
 
-def execute(notebook_json, cwd, config, warm=True, limits=None, hide=(), roles=None):
-    """Execute a sanitized submission notebook in ``cwd``.
+def execute(notebook_json, cwd, config, warm=True, limits=DEFAULT_LIMITS, confined=True, roles=None):
+    """Execute a sanitized submission notebook with the files of ``cwd``.
 
     Parameters
     ----------
     notebook_json : str
         The notebook after nbgrader's sanitizing steps (test cells restored).
     cwd : str
-        Directory the kernel runs in (the submission's autograded folder).
+        The submission's autograded folder; each kernel runs in a private copy of it.
     config : traitlets.config.Config
         nbgrader's configuration for this run.
     warm : bool
-        Use a forked warm kernel instead of a cold ``python3`` kernel.
-    limits : dict, optional
-        Kernel limits (see :mod:`autograder.limits`); warm kernels only.
-    hide : sequence of path-like
-        Folders the kernel must not see (with ``limits["hide_files"]``).
+        Use forked warm kernels (confined) instead of cold ``python3`` kernels (which
+        are never confined).
+    limits : Limits
+        Resource limits of each kernel (:mod:`autograder.limits`).
+    confined : bool
+        Confine each kernel (:mod:`autograder.jail`); ``False`` only with ``--unconfined``.
     roles : dict, optional
         The source notebook's cell roles (:func:`autograder.course.cell_roles`):
         run the test cells in a judge kernel apart from the submission's code
@@ -116,37 +163,48 @@ def execute(notebook_json, cwd, config, warm=True, limits=None, hide=(), roles=N
     """
     # Short, because socket paths are limited; the judge works in here, out of the submission's reach.
     ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-", dir=IPC_BASE)
-    judge_path = os.path.join(ipc_directory, "judge")
-    os.makedirs(judge_path)
-    socket_path = os.path.join(ipc_directory, "calls")
+    folders = kernel_folders(ipc_directory, cwd)
+    socket_path = os.path.join(folders["calls"], "calls")
     kernel_env = {}
     config = config.copy()
     config.Execute.shutdown_kernel = "immediate"  # nothing in a finished kernel is worth waiting for
-    if (limits or {}).get("cell_seconds"):
-        config.Execute.timeout = int(limits["cell_seconds"])
+    if limits.cell_seconds:
+        config.Execute.timeout = int(limits.cell_seconds)
+    judge_ip = ""
     if warm:
         ensure_warm_kernels()
-        kernel_env = {"submission": _kernel_env(cwd, limits, hide), "judge": _kernel_env(judge_path, {}, ())}
-        kernel_env["submission"][remote.ENV_SOCKET] = socket_path  # opened before the kernel's view narrows
+        kernel_env = {role: dict(os.environ, **jail.to_env())
+                      for role, jail in jails(folders, limits, confined, (str(COURSE_CODE),)).items()}
+        kernel_env["submission"][remote.ENV_SOCKET] = socket_path  # opened before the kernel's first cell
         config.Execute.kernel_name = zygote.KERNEL_NAME
         # Unix sockets, not TCP: a kernel without network can still talk to us.
         config.KernelManager.transport = "ipc"
-        config.KernelManager.ip = os.path.join(ipc_directory, "kernel")
+        config.KernelManager.ip = os.path.join(folders["submission"]["sockets"], "kernel")
+        judge_ip = os.path.join(folders["judge"]["sockets"], "kernel")
     notebook = nbformat.reads(notebook_json, as_version=4)
-    resources = {"metadata": {"path": cwd}}
+    resources = {"metadata": {"path": folders["submission"]["work"]}}
     started = time.monotonic()
-    problem = ""
+    problem = fault = ""
     for step in EXECUTION_STEPS:
         try:
             if step is Execute:  # nbgrader's Execute, and the judge when the tests run apart
-                step = functools.partial(ExecuteApart, roles=roles, judge_path=judge_path,
+                step = functools.partial(ExecuteApart, roles=roles, judge_path=folders["judge"]["work"],
                                          call_seconds=float(config.Execute.timeout), kernel_env=kernel_env,
-                                         socket_path=socket_path)
+                                         socket_path=socket_path, judge_ip=judge_ip)
             notebook, resources = step(config=config)(notebook, resources)
+        except GraderFault as error:
+            fault = _exit_reason(folders["submission"]["work"]) or str(error)
+            fault = fault.removeprefix(GRADER_FAULT).strip()
         except Exception as error:  # the kernel died, or never answered
-            problem = f"the notebook stopped running: {_exit_reason(cwd) or f'the kernel died ({type(error).__name__})'}"
-            mark_unreached_tests(notebook, problem)
-    if not problem and (reason := _exit_reason(cwd)):  # killed while the judge was calling it
-        problem = f"the submission's kernel was stopped: {reason}"
+            reason = _exit_reason(folders["submission"]["work"])
+            if reason.startswith(GRADER_FAULT):
+                fault = reason.removeprefix(GRADER_FAULT).strip()
+            else:
+                problem = f"the notebook stopped running: {reason or f'the kernel died ({type(error).__name__}: {error})'}"
+                mark_unreached_tests(notebook, problem)
+        if fault:
+            break
+    if not problem and not fault and (reason := _exit_reason(folders["submission"]["work"])):
+        problem = f"the submission's kernel was stopped: {reason}"  # killed while the judge was calling it
     shutil.rmtree(ipc_directory, ignore_errors=True)
-    return Executed(nbformat.writes(notebook), problem, time.monotonic() - started)
+    return Executed(nbformat.writes(notebook), problem, time.monotonic() - started, fault)

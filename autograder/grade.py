@@ -21,10 +21,9 @@ grades it again.
 
 import os
 import shutil
-import sys
-import tempfile
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -42,8 +41,8 @@ from nbgrader.preprocessors import (
 )
 
 from autograder import execution, zygote
-from autograder.course import REPO, SOLUTIONS, assignments, cell_roles, graded_tests, nbgrader_config
-from autograder.intake import GRADED, find_notebook, read_notebook
+from autograder.course import SOLUTIONS, assignments, cell_roles, graded_tests, nbgrader_config
+from autograder.intake import GRADED, GRADER_ERROR, find_notebook, read_notebook
 from autograder.limits import DEFAULT_LIMITS
 from autograder.preprocessors.receipts import AddReceipts
 from autograder.release import release
@@ -57,6 +56,8 @@ warnings.filterwarnings("ignore", module="nbgrader.api")
 SANITIZE_STEPS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, AddReceipts)
 # The tail of nbgrader's Autograde.autograde_preprocessors, after execution.
 RECORD_STEPS = (SaveAutoGrades, AssignLatePenalties, CheckCellMetadata)
+#: How many times the grader tries a notebook it failed on (a grader fault) before giving up.
+ATTEMPTS = 3
 
 
 class Course:
@@ -151,20 +152,6 @@ def record(course, submission, executed, feedback=True):
         NbGraderAPI(config=course.config).generate_feedback(submission.assignment, submission.student, force=True)
 
 
-def hidden_paths(course):
-    """What a student's kernel must not see: answers, tests, grades, other students, keys.
-
-    A folder that holds the course itself or its Python environment (``/tmp`` when
-    the repository was cloned there) stays visible: the kernel imports from it.
-    """
-    from jupyter_core.paths import jupyter_runtime_dir
-
-    needed = [REPO, Path(sys.prefix).resolve()]
-    candidates = [REPO / "solutions", REPO / "tests", REPO / ".git", course.root,
-                  Path(jupyter_runtime_dir()), Path(tempfile.gettempdir())]
-    return [path for path in candidates if not any(path == n or path in n.parents for n in needed)]
-
-
 def already_graded(course, submission):
     target = course.folder("autograded", submission) / f"{submission.assignment}.ipynb"
     if not target.is_file():
@@ -176,24 +163,72 @@ def already_graded(course, submission):
     return True
 
 
-def _pool(stack, workers, scheduler, warm):
-    """An executor with ``submit``, and its ``as_completed``: Dask's, or local processes'."""
-    if scheduler:
-        from distributed import Client
-        from distributed import as_completed as dask_as_completed
+class _LocalCompletions:
+    """``as_completed`` for local futures, to which more futures may be added while it runs."""
 
-        return stack.enter_context(Client(scheduler)), dask_as_completed
-    env = {}
-    workers = workers or os.cpu_count()
-    if warm:  # one zygote on this host serves every local worker; it warms up while we stage
-        blas_threads = max(1, (os.cpu_count() or 1) // workers)
-        env = stack.enter_context(zygote.Zygote(wait=False, blas_threads=blas_threads)).env()
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=os.environ.update, initargs=(env,))
-    return stack.enter_context(pool), as_completed
+    def __init__(self):
+        self.pending = set()
+
+    def add(self, future):
+        self.pending.add(future)
+
+    def __iter__(self):
+        while self.pending:
+            done, self.pending = wait(self.pending, return_when=FIRST_COMPLETED)
+            yield from done
+
+
+class _Workers:
+    """Where notebooks execute: local processes fed by one zygote, or a Dask cluster.
+
+    A zygote or a pool of worker processes that dies is started again
+    (:meth:`heal`), so that the notebooks it took with it are graded again.
+    """
+
+    def __init__(self, stack, workers, scheduler, warm):
+        self.stack = stack
+        self.workers = workers or os.cpu_count()
+        self.zygote, self.generation = None, 0
+        if scheduler:
+            from distributed import Client
+            from distributed import as_completed as dask_as_completed
+
+            self.pool = stack.enter_context(Client(scheduler))
+            self.completions = dask_as_completed()
+            return
+        self.env = {}
+        if warm:  # one zygote on this host serves every local worker; it warms up while we stage
+            blas_threads = max(1, (os.cpu_count() or 1) // self.workers)
+            self.zygote = stack.enter_context(zygote.Zygote(wait=False, blas_threads=blas_threads))
+            self.env = self.zygote.env()
+        self.pool = self._start_pool()
+        self.completions = _LocalCompletions()
+
+    def _start_pool(self):
+        pool = ProcessPoolExecutor(max_workers=self.workers, initializer=os.environ.update, initargs=(self.env,))
+        self.stack.callback(pool.shutdown, cancel_futures=True)
+        return pool
+
+    def submit(self, *args):
+        future = self.pool.submit(execution.execute, *args)
+        self.completions.add(future)
+        return future
+
+    def heal(self, error=None):
+        """Start again what died (the zygote, the local pool); return whether anything had."""
+        healed = False
+        if self.zygote is not None and not self.zygote.alive():
+            self.zygote.restart()
+            healed = True
+        if isinstance(error, BrokenProcessPool):
+            self.pool = self._start_pool()
+            healed = True
+        self.generation += healed
+        return healed
 
 
 def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_url=None,
-          warm=True, feedback=True, progress=False, limits=DEFAULT_LIMITS):
+          warm=True, feedback=True, progress=False, limits=DEFAULT_LIMITS, confined=True):
     """Autograde submissions; return one :class:`Outcome` per submission.
 
     Parameters
@@ -215,15 +250,21 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
         Write per-student feedback HTML.
     progress : bool
         Show a progress bar with an ETA.
-    limits : dict
+    limits : Limits
         Limits on every kernel (see :mod:`autograder.limits`).
+    confined : bool
+        Confine every kernel (:mod:`autograder.jail`); ``False`` only with ``--unconfined``.
+
+    A notebook the grader failed on (a kernel that could not start, a judge, a
+    zygote or a worker that died) is graded again once what died has been started
+    again, up to :data:`ATTEMPTS` times in all; if it still fails, its status is
+    ``grader error`` and it has no scores at all, never zeros.
     """
     course = Course(output, db_url)
-    outcomes, futures = {}, {}
-    hidden = hidden_paths(course)
+    outcomes, jobs = {}, {}
     recorded, known = set(), set(assignments())
     with ExitStack() as stack:
-        pool = completed = None
+        pool = None
         for submission in submissions:
             if submission.assignment in known and submission.assignment not in recorded:
                 # just before its first submission: the first notebooks run while later assignments are recorded
@@ -234,23 +275,32 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
             if staged is None:
                 continue
             if pool is None:  # started only when there is work, then fed as notebooks are staged
-                pool, completed = _pool(stack, workers, scheduler, warm)
+                pool = _Workers(stack, workers, scheduler, warm)
             notebook_json, cwd = staged
-            future = pool.submit(execution.execute, notebook_json, str(cwd), course.config, warm, limits, hidden,
-                                 cell_roles(submission.assignment))
-            futures[future] = submission
-        done = completed(futures) if futures else []
-        if progress and futures:
+            arguments = (notebook_json, str(cwd), course.config, warm, limits, confined,
+                         cell_roles(submission.assignment))
+            jobs[pool.submit(*arguments)] = (submission, arguments, 1, pool.generation)
+        done = pool.completions if jobs else []
+        if progress and jobs:
             from tqdm import tqdm
 
-            done = tqdm(done, total=len(futures), unit="notebook", desc="grading")
+            done = tqdm(done, total=len(jobs), unit="notebook", desc="grading")
         for future in done:
-            submission, outcome = futures[future], outcomes[futures[future]]
+            submission, arguments, attempt, generation = jobs.pop(future)
+            outcome = outcomes[submission]
             try:
-                executed = future.result()
-            except Exception as error:  # a worker died: this submission fails, the batch goes on
-                outcome.status, outcome.scores = "grader error", dict.fromkeys(outcome.possible, 0.0)
-                outcome.problem = f"the grading worker failed: {type(error).__name__}: {error}"
+                executed, error = future.result(), None
+            except Exception as failure:  # a worker died: the grader's fault, not the submission's
+                executed, error = None, failure
+            fault = f"the grading worker failed ({type(error).__name__}: {error})" if error else executed.fault
+            healed = pool.heal(error) if (fault or executed.problem) else False
+            # a kernel that died while the zygote or the pool died beside it died of the grader's fault
+            if fault or (executed.problem and (healed or generation != pool.generation)):
+                if attempt < ATTEMPTS:
+                    jobs[pool.submit(*arguments)] = (submission, arguments, attempt + 1, pool.generation)
+                    continue
+                outcome.status, outcome.scores = GRADER_ERROR, {}
+                outcome.problem = f"not graded after {attempt} attempts: {fault or executed.problem}"
                 continue
             record(course, submission, executed, feedback)
             outcome.scores = course.scores(submission)

@@ -14,6 +14,8 @@ import nbformat
 from autograder.course import assignments, graded_tests
 
 GRADED = "graded"
+#: The grader failed on this notebook, even after starting again what died: it was not graded.
+GRADER_ERROR = "grader error"
 
 
 @dataclass(frozen=True)

@@ -1,115 +1,128 @@
-"""Limits on a student's kernel: what is enforced, where, and how.
+"""What a grading kernel may use and see: one typed object, serialised in one place.
 
-Enforced **inside** the kernel process (the zygote's forked child sets them before
-any student code runs, and they bind everything it starts):
+A :class:`Limits` holds the numbers (time, memory, processes); a :class:`Jail`
+holds one kernel's whole confinement: its limits, the host folders it sees
+read-only, its one writable folder, the folders its sockets live in, and
+whether it is confined at all. The grader builds a ``Jail`` per kernel
+(:mod:`autograder.execution`), :meth:`Jail.to_env` serialises it into the
+kernel's environment, and the warm-kernel server reads it back with
+:meth:`Jail.from_env` (:mod:`autograder.zygote`), which enforces it
+(:mod:`autograder.jail`).
+
+Where each limit is enforced:
 
 ``cpu_seconds``
-    CPU time of the kernel (``RLIMIT_CPU``): an endless computation is killed.
+    CPU time of every process of the kernel (``RLIMIT_CPU``, inherited by
+    children), and of the kernel's whole process tree (summed by its keeper).
 ``file_bytes``
-    Largest file it may write (``RLIMIT_FSIZE``): bounds what lands on disk.
-``network``
-    ``False`` puts the kernel in a new, empty network namespace (``unshare``):
-    no interface but a down loopback, so no connection anywhere. Needs root or
-    unprivileged user namespaces; elsewhere it is best effort and logged. Kernels
-    then talk to the grader over Unix sockets (ZeroMQ ``ipc``), which need no network.
-
-``hide_files``
-    A new mount namespace where the course's solutions, tests and git history,
-    the grading output (gradebook, other students' folders), Jupyter's runtime
-    folder (other kernels' connection keys) and ``/tmp`` (unless the course itself lives there) are empty; the kernel
-    keeps its own folder, as ``/tmp/work``. Needs root or user namespaces, like
-    ``network``.
-
-Enforced **outside**, by the grader:
-
-``cell_seconds``
-    Time for one cell (nbgrader's ``Execute.timeout``): the cell is interrupted
-    and shows an error; the notebook goes on.
-
-and by the zygote, which checks its children every 50 ms:
-
-``wall_seconds``
-    Wall-clock time for the whole notebook.
+    Largest file a process may write (``RLIMIT_FSIZE``).
+``processes``
+    Processes and threads of the kernel's tree: a cgroup's ``pids.max`` where
+    the host offers one, and ``RLIMIT_NPROC`` on the kernel's own uid.
 ``memory_bytes``
-    Resident memory of the kernel. ``RLIMIT_AS`` cannot be used: TensorFlow
-    reserves far more virtual memory than it touches, so it would kill correct
-    answers.
-
-Output is bounded by nbgrader's ``LimitOutput``; each kernel runs in its own copy
-of the submission folder, with ``HOME`` and ``TMPDIR`` inside it.
+    Memory of the kernel's whole process tree: a cgroup's memory limit where the
+    host offers one, and otherwise the resident memory summed over the tree by
+    the keeper every 50 ms. (``RLIMIT_AS`` cannot be used: TensorFlow reserves far
+    more virtual memory than it touches.)
+``wall_seconds``
+    Wall-clock time of the notebook (the keeper kills the whole tree).
+``cell_seconds``
+    Time for one cell (nbgrader's ``Execute.timeout``): the cell is interrupted.
 """
 
-import ctypes
-import os
-import resource
+import json
+from dataclasses import asdict, dataclass, field, replace
 
-RLIMITS = {"cpu_seconds": resource.RLIMIT_CPU, "file_bytes": resource.RLIMIT_FSIZE}
-CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
-
-#: The defaults ``./course grade`` applies.
-DEFAULT_LIMITS = {
-    "cpu_seconds": 600,
-    "file_bytes": 64 * 2**20,
-    "cell_seconds": 120,
-    "wall_seconds": 300,
-    "memory_bytes": 4 * 2**30,
-    "network": False,
-    "hide_files": True,
-}
+#: The environment variable that carries a kernel's :class:`Jail` to the zygote.
+ENV_JAIL = "BNWEEK_JAIL"
 
 
-def isolate_network():
-    """Move this process into a new network namespace; return what happened, in words."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
-        if libc.unshare(flags) == 0:
-            return "network isolated"
-    return f"network NOT isolated (unshare: {os.strerror(ctypes.get_errno())})"
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits on one kernel and everything it starts."""
+
+    cpu_seconds: int = 600
+    file_bytes: int = 64 * 2**20
+    cell_seconds: int = 120
+    wall_seconds: int = 300
+    memory_bytes: int = 4 * 2**30
+    #: Threads count too: TensorFlow starts two thread pools as wide as the machine.
+    processes: int = 1024
 
 
-def apply_limits(limits):
-    """Apply the in-process limits named in ``limits``; return notes for the log."""
-    notes = []
-    for name, value in limits.items():
-        if name in RLIMITS and value:
-            resource.setrlimit(RLIMITS[name], (int(value), int(value)))
-    if limits.get("network") is False:
-        notes.append(isolate_network())
-    return notes
+DEFAULT_LIMITS = Limits()
 
 
-def resident_bytes(pid):
-    """Resident memory of a process, in bytes (0 if it is gone)."""
-    try:
-        with open(f"/proc/{pid}/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, IndexError, ValueError):
-        return 0
+@dataclass(frozen=True)
+class Jail:
+    """One kernel's confinement.
 
-
-def hide_paths(paths, workdir="/tmp/work"):
-    """Give this process a private view of the file system without ``paths``.
-
-    Each path is covered by an empty tmpfs in a new mount namespace, so the
-    student's code cannot read the course's solutions and tests, the gradebook,
-    or another student's files; its own folder (the current directory) stays
-    reachable as ``workdir``. Returns a note for the log.
+    Attributes
+    ----------
+    limits : Limits
+    workdir : str
+        Host folder the kernel runs in: its only writable folder (mounted at ``/work``, or elsewhere when the course lives there).
+        A throwaway copy made for this kernel; the grader never reads it back.
+    sockets : tuple of str
+        Host folders where the kernel binds its sockets (ZeroMQ's and the judge's),
+        mounted writable at the same path.
+    readable : tuple of str
+        Host paths the kernel sees read-only at the same path (beside the system's
+        own folders and the Python environment, which :mod:`autograder.jail` adds).
+    confined : bool
+        ``False`` only with ``./course grade --unconfined``: the kernel then gets
+        its resource limits and nothing else.
+    role : str
+        ``"submission"`` or ``"judge"``, for logs and exit reasons.
     """
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNS) != 0:
-        return f"files NOT hidden (unshare: {os.strerror(ctypes.get_errno())})"
-    ms_rec, ms_private, ms_bind = 0x4000, 0x40000, 0x1000
-    libc.mount(None, b"/", None, ms_rec | ms_private, None)
-    here = os.open(".", os.O_RDONLY)  # opened in the new namespace, so it can be bound there
-    for path in paths:
-        if os.path.isdir(path):
-            libc.mount(b"tmpfs", os.fsencode(path), b"tmpfs", 0, b"size=1m,mode=0755")
-    os.makedirs(workdir, exist_ok=True)
-    if libc.mount(f"/proc/self/fd/{here}".encode(), os.fsencode(workdir), None, ms_bind, None) != 0:
-        return f"files NOT hidden (bind: {os.strerror(ctypes.get_errno())})"
-    os.chdir(workdir)
-    os.close(here)
-    scratch = os.path.join(workdir, ".scratch")
-    os.makedirs(scratch, exist_ok=True)
-    os.environ.update(HOME=scratch, TMPDIR=scratch, MPLCONFIGDIR=scratch)
-    return f"files hidden: {', '.join(paths)}"
+
+    limits: Limits = DEFAULT_LIMITS
+    workdir: str = ""
+    sockets: tuple = ()
+    readable: tuple = ()
+    confined: bool = True
+    role: str = "submission"
+
+    def to_env(self):
+        """``{ENV_JAIL: json}``: the one place a jail is serialised for a kernel."""
+        return {ENV_JAIL: json.dumps(asdict(self))}
+
+    @classmethod
+    def from_env(cls, env):
+        """The jail ``to_env`` wrote, or ``None`` when the environment holds none."""
+        text = env.get(ENV_JAIL)
+        if not text:
+            return None
+        data = json.loads(text)
+        return cls(limits=Limits(**data.pop("limits")), sockets=tuple(data.pop("sockets")),
+                   readable=tuple(data.pop("readable")), **data)
+
+    def with_limits(self, **changes):
+        return replace(self, limits=replace(self.limits, **changes))
+
+
+@dataclass
+class Enforcement:
+    """What this host lets the grader enforce, found by trying (:func:`autograder.jail.probe`).
+
+    Attributes
+    ----------
+    confined : bool
+        Kernels get their own PID, mount, network, IPC and UTS namespaces.
+    how : list of str
+        One line per mechanism in force.
+    missing : list of str
+        What could not be enforced here, and why.
+    """
+
+    confined: bool
+    how: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+
+    def headline(self):
+        """The report's first line."""
+        if self.confined:
+            return "Confinement: every kernel ran confined (" + "; ".join(self.how) + ")."
+        return ("UNCONFINED: kernels ran WITHOUT operating-system isolation (--unconfined): "
+                "a submission could read the hidden tests, touch other students' grades and reach the network. "
+                + "; ".join(self.missing))

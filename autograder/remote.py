@@ -83,13 +83,15 @@ _listener = None
 def listen(path):
     """Open the socket the judge's calls arrive on (once, before the submission's cells run).
 
-    A warm kernel does this as it starts, before it loses sight of ``path``
-    (:mod:`autograder.zygote`); calling it again does nothing.
+    A warm kernel does this as it starts (:mod:`autograder.zygote`); calling it
+    again does nothing. The judge runs as another uid, so the socket is open to
+    every uid: only the judge's kernel and ours can see the folder it is in.
     """
     global _listener
     if _listener is None:
         _listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         _listener.bind(path)
+        os.chmod(path, 0o666)
         _listener.listen(1)
 
 

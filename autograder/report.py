@@ -43,13 +43,22 @@ def plot_histogram(outcomes, path):
     plt.close(fig)
 
 
-def write_report(outcomes, folder):
-    """Write ``scores.png`` and ``summary.md`` into ``folder``; return the summary text."""
+def write_report(outcomes, folder, enforcement=None):
+    """Write ``scores.png`` and ``summary.md`` into ``folder``; return the summary text.
+
+    Parameters
+    ----------
+    outcomes : list of Outcome
+    folder : path-like
+    enforcement : autograder.limits.Enforcement, optional
+        What confined the kernels: the report's first line, and a section listing it.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     plot_histogram(outcomes, folder / "scores.png")
     statuses = Counter(o.status for o in outcomes)
-    lines = ["# Grading report", "", f"{len(outcomes)} submission(s): "
+    lines = [enforcement.headline(), ""] if enforcement else []
+    lines += ["# Grading report", "", f"{len(outcomes)} submission(s): "
              + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())), ""]
     lines += ["| assignment | function | passed | pass rate |", "|---|---|---|---|"]
     for (assignment, function), (passed, graded) in sorted(pass_rates(outcomes).items()):
@@ -60,6 +69,10 @@ def write_report(outcomes, folder):
         lines += [f"- {o.student} / {o.assignment}: "
                   + (o.problem if o.problem.startswith(o.status) else "; ".join(filter(None, [o.status, o.problem])))
                   for o in problems]
+    if enforcement:
+        lines += ["", "## What was enforced on this run", ""]
+        lines += [f"- {line}" for line in enforcement.how] or ["- nothing: kernels ran unconfined"]
+        lines += [f"- not enforced: {line}" for line in enforcement.missing]
     lines += ["", "![Score distribution](scores.png)", ""]
     summary = "\n".join(lines)
     (folder / "summary.md").write_text(summary, encoding="utf-8")

@@ -33,17 +33,60 @@ KERNEL_NAME = "bnweek-warm"
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 #: Imported before forking: what the course's notebooks and hidden tests use.
 WARM_MODULES = ("numpy", "tensorflow", "matplotlib", "ipykernel.kernelapp",
-                "autograder.tfcheck", "autograder.remote", "autograder.probes")
+                "autograder.tfcheck", "autograder.remote", "autograder.probes", "autograder.jail",
+                "pyseccomp", "pyprctl")
 
 
 # -- the server -----------------------------------------------------------------
 
 
-def _start_kernel_child(request, log_directory):
-    """In the forked child: become a fresh IPython kernel and never return."""
+#: Kernels of a grader running as root get uids from here up, a block of 1000 per zygote.
+UID_BASE = 1_500_000_000
+
+
+def kernel_uid(number, zygote_pid=None):
+    """The uid (and gid) of this zygote's ``number``-th kernel when the grader is root."""
+    return UID_BASE + ((zygote_pid or os.getpid()) % 100_000) * 1000 + number % 1000
+
+
+def _become_kernel(argv):
+    """Become a fresh IPython kernel (in the confined child) and never return."""
+    from autograder import remote
+    from ipykernel.kernelapp import IPKernelApp
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    app = IPKernelApp.instance()
+    app.initialize(argv)
+    if os.environ.get(remote.ENV_SOCKET):  # the judge's calls arrive here (autograder.remote)
+        remote.listen(os.environ[remote.ENV_SOCKET])
+    app.start()
+    os._exit(0)
+
+
+def _own_connection_file(argv, folder):
+    """``argv`` with its connection file copied into ``folder``, the only one the kernel will see."""
+    argv = list(argv)
+    index = argv.index("-f") + 1
+    copy = os.path.join(folder, "connection.json")
+    shutil.copyfile(argv[index], copy)
+    argv[index] = copy
+    return argv
+
+
+def _start_kernel_child(request, log_directory, number):
+    """In the forked child: confine a kernel as its jail says, watch it, and exit as it exits."""
+    from autograder import jail as confinement
+    from autograder.limits import ENV_JAIL, Jail
+
     os.setsid()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    env = dict(request["env"])
+    jail = Jail.from_env(env) or Jail(workdir=request["cwd"], confined=False)
+    env.pop(ENV_JAIL, None)
     os.environ.clear()
-    os.environ.update(request["env"])
+    os.environ.update(env)
     os.chdir(request["cwd"])
     # The kernel's own stdout/stderr (fd-level logs, crash messages) go to a log
     # file, never into a cell's output.
@@ -51,28 +94,34 @@ def _start_kernel_child(request, log_directory):
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(log, 1)
     os.dup2(log, 2)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    from autograder import remote
-    from autograder.limits import apply_limits
+    reason_file = exit_reason_path(log_directory, request["cwd"])
 
-    for note in apply_limits(request.get("limits") or {}):
-        print(f"bnweek kernel: {note}", flush=True)
-    from ipykernel.kernelapp import IPKernelApp
+    def note(text):
+        os.write(2, f"bnweek {jail.role} kernel: {text}\n".encode())
 
-    app = IPKernelApp.instance()
-    app.initialize(request["argv"])
-    if os.environ.get(remote.ENV_SOCKET):  # the judge's calls arrive here (autograder.remote)
-        remote.listen(os.environ[remote.ENV_SOCKET])
-    # Sockets are bound: now the kernel may lose sight of everything but its own folder.
-    hidden = (request.get("limits") or {}).get("hide")
-    if hidden:
-        from autograder.limits import hide_paths
+    argv = request["argv"]
+    cgroup = None
+    if jail.confined:
+        try:
+            argv = _own_connection_file(argv, jail.sockets[0])
+        except (OSError, ValueError, IndexError) as error:
+            _give_reason(reason_file, f"{confinement.GRADER_FAULT} its connection file could not be copied ({error})")
+            os._exit(confinement.CONFINEMENT_FAILED)
+        if os.getuid() == 0:
+            from autograder import cgroups
 
-        print(f"bnweek kernel: {hide_paths(hidden)}", flush=True)
-    app.start()
-    os._exit(0)
+            cgroup = cgroups.create(f"bnweek-{os.getpid()}", jail.limits)
+    root = os.path.join(log_directory, "roots", str(os.getpid()))
+    os.makedirs(root)
+    uid = kernel_uid(number, os.getppid()) if os.getuid() == 0 else None
+    confinement.run(jail, uid, root, lambda: _become_kernel(argv), note, cgroup,
+                    lambda reason: _give_reason(reason_file, reason))
+
+
+def _give_reason(path, reason):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as file:
+        file.write(reason)
 
 
 def serve(socket_path):
@@ -94,7 +143,7 @@ def serve(socket_path):
     selector.register(listener, selectors.EVENT_READ)
     parent = os.getppid()
     children = {}  # pid -> client connection
-    watched = {}  # pid -> (deadline, memory limit, reason file)
+    started = 0
 
     while os.getppid() == parent:  # the grader that started us is gone: so are we
         for key, _ in selector.select(timeout=0.05):
@@ -105,17 +154,16 @@ def serve(socket_path):
                 if pid == 0:
                     for inherited in [listener, connection, *children.values()]:
                         inherited.close()
-                    _start_kernel_child(request, os.path.dirname(socket_path))
+                    _start_kernel_child(request, os.path.dirname(socket_path), started)
+                started += 1
                 children[pid] = connection
-                watched[pid] = _watch(request, os.path.dirname(socket_path))
                 connection.sendall(f"{pid}\n".encode())
                 selector.register(connection, selectors.EVENT_READ, pid)
             else:  # the client hung up (it reads nothing else): kill its kernel
                 pid = key.data
                 if not key.fileobj.recv(1):
                     _kill(pid)
-        _enforce(watched)
-        _reap(children, watched, selector)
+        _reap(children, selector)
     for pid in children:
         _kill(pid)
 
@@ -125,32 +173,6 @@ def exit_reason_path(directory, cwd):
     return os.path.join(directory, "reasons", hashlib.sha1(cwd.encode()).hexdigest())
 
 
-def _watch(request, directory):
-    limits = request.get("limits") or {}
-    wall = limits.get("wall_seconds")
-    deadline = time.monotonic() + wall if wall else None
-    return deadline, limits.get("memory_bytes"), exit_reason_path(directory, request["cwd"])
-
-
-def _enforce(watched):
-    """Kill children past their wall-clock or memory limit, recording why."""
-    from autograder.limits import resident_bytes
-
-    now = time.monotonic()
-    for pid, (deadline, memory, reason_file) in list(watched.items()):
-        reason = None
-        if deadline and now > deadline:
-            reason = "the notebook ran past its time limit"
-        elif memory and resident_bytes(pid) > memory:
-            reason = f"the kernel used more than {memory / 2**30:.1f} GiB of memory"
-        if reason:
-            os.makedirs(os.path.dirname(reason_file), exist_ok=True)
-            with open(reason_file, "w") as file:
-                file.write(reason)
-            _kill(pid)
-            del watched[pid]
-
-
 def _kill(pid):
     try:
         os.killpg(pid, signal.SIGKILL)
@@ -158,7 +180,7 @@ def _kill(pid):
         pass
 
 
-def _reap(children, watched, selector):
+def _reap(children, selector):
     while children:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -166,7 +188,6 @@ def _reap(children, watched, selector):
             return
         if pid == 0:
             return
-        watched.pop(pid, None)
         connection = children.pop(pid, None)
         if connection is None:
             continue
@@ -186,8 +207,7 @@ def connect(argv):
     """Ask the zygote for a kernel running ``argv``; relay signals; exit as it exits."""
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     client.connect(os.environ[ENV_SOCKET])
-    limits = json.loads(os.environ.get("BNWEEK_KERNEL_LIMITS", "{}"))
-    request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "limits": limits}
+    request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}
     client.sendall((json.dumps(request) + "\n").encode())
     replies = client.makefile()
     pid = int(replies.readline())
@@ -241,20 +261,39 @@ class Zygote:
     def __init__(self, python=sys.executable, wait=True, blas_threads=None):
         self.directory = tempfile.mkdtemp(prefix="bnweek-zygote-")
         self.socket_path = os.path.join(self.directory, "zygote.sock")
+        self.python = python
         self._write_kernelspec(python)
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
-        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        self._env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+        self._env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         if blas_threads:  # read once, when NumPy loads its BLAS, before any kernel is forked
             for name in BLAS_THREAD_VARIABLES:
-                env.setdefault(name, str(blas_threads))
-        with open(os.path.join(self.directory, "zygote.log"), "w") as log:
-            self.process = subprocess.Popen(
-                [python, "-m", "autograder.zygote", "serve", self.socket_path],
-                env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            )
+                self._env.setdefault(name, str(blas_threads))
+        self._start()
         if wait:
             self.wait_ready()
+
+    def _start(self):
+        with open(os.path.join(self.directory, "zygote.log"), "a") as log:
+            self.process = subprocess.Popen(
+                [self.python, "-m", "autograder.zygote", "serve", self.socket_path],
+                env=self._env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            )
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def restart(self):
+        """Start a new server on the same socket, after this one died."""
+        if self.alive():
+            self.process.kill()
+        self.process.wait()
+        try:
+            os.unlink(self.socket_path)
+        except FileNotFoundError:
+            pass
+        self._start()
+        self.wait_ready()
 
     def _write_kernelspec(self, python):
         spec_dir = os.path.join(self.directory, "kernels", KERNEL_NAME)

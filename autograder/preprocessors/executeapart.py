@@ -22,6 +22,7 @@ import json
 import queue
 
 import nbformat
+import zmq
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbgrader.preprocessors import Execute
@@ -31,6 +32,17 @@ from autograder.preprocessors.hidetestinternals import HIDDEN_BEGIN
 
 #: The judge's own cells get this long beyond the time a single call may take.
 JUDGE_MARGIN_SECONDS = 60
+#: What one notebook's kernel may send: outputs kept, their bytes, and the largest single
+#: message (ZeroMQ drops the connection of a peer that sends more). Past these, outputs are
+#: dropped with a note; the grader's memory stays bounded whatever the submission prints.
+MAX_OUTPUTS = 5000
+MAX_OUTPUT_BYTES = 16 * 2**20
+MAX_MESSAGE_BYTES = 32 * 2**20
+TRUNCATED = "[the grader dropped the rest of this notebook's output: it printed more than it may]\n"
+
+
+class GraderFault(RuntimeError):
+    """The grader failed, not the submission (a kernel that could not start, a judge that died)."""
 
 
 class ExecuteApart(Execute):
@@ -58,6 +70,7 @@ class ExecuteApart(Execute):
 
     roles = Dict(allow_none=True, default_value=None)
     judge_path = Unicode()
+    judge_ip = Unicode("", help="Where the judge's Unix sockets go (its own folder); beside ours if empty")
     call_seconds = Float(120.0)
     kernel_env = Dict()
     socket_path = Unicode()
@@ -68,15 +81,20 @@ class ExecuteApart(Execute):
         self._check_assign_resources(resources)
         judge = self._judge(nb) if self.roles else None
         clients = {"submission": self, "judge": judge} if judge else {"submission": self}
+        self._outputs = self._output_bytes = 0
         with contextlib.ExitStack() as kernels:
-            for client in clients.values():
-                client.km = client.create_kernel_manager()
-                kernels.callback(client._cleanup_kernel)
-            run_sync(self._start_kernels)(clients)  # at once: each start is mostly waiting
-            info = self.wait_for_reply(self.kc.kernel_info())
-            self.nb.metadata["language_info"] = info["content"]["language_info"]
-            if judge is not None:
-                self._connect(judge)
+            try:  # nothing of the submission has run yet: a failure here is the grader's
+                for client in clients.values():
+                    client.km = client.create_kernel_manager()
+                    client.km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+                    kernels.callback(client._cleanup_kernel)
+                run_sync(self._start_kernels)(clients)  # at once: each start is mostly waiting
+                info = self.wait_for_reply(self.kc.kernel_info())
+                self.nb.metadata["language_info"] = info["content"]["language_info"]
+                if judge is not None:
+                    self._connect(judge)
+            except Exception as error:
+                raise GraderFault(f"a kernel could not start ({type(error).__name__}: {error})") from error
             for index, cell in enumerate(self.nb.cells):
                 self._run_cell(judge, cell, resources, index)
         self.set_widgets_metadata()
@@ -86,7 +104,9 @@ class ExecuteApart(Execute):
         """A second client for the same notebook, whose kernel runs in ``judge_path``."""
         config = copy.deepcopy(self.config)
         config.Execute.timeout = int(self.call_seconds) + JUDGE_MARGIN_SECONDS
-        if "ip" in self.config.KernelManager:  # Unix sockets: the judge's go beside the submission's
+        if self.judge_ip:  # Unix sockets, in a folder only the judge's kernel sees
+            config.KernelManager.ip = self.judge_ip
+        elif "ip" in self.config.KernelManager:
             config.KernelManager.ip = self.config.KernelManager.ip + "-judge"
         judge = Execute(config=config)
         NotebookClient.__init__(judge, nb)
@@ -135,7 +155,7 @@ class ExecuteApart(Execute):
                     shadow = copy.deepcopy(cell)  # its outputs in the judge are not the student's to see
                     judge.execute_cell(shadow, index, store_history=False)
                     if any(output.output_type == "error" for output in shadow.outputs):
-                        raise RuntimeError(f"the setup cell {grade_id} failed in the judge kernel")
+                        raise GraderFault(f"the setup cell {grade_id} failed in the judge kernel")
         finally:
             self.nb.cells[index] = cell  # nbclient put whichever copy it ran last into the notebook
 
@@ -166,16 +186,32 @@ class ExecuteApart(Execute):
             f"__import__('autograder.remote', fromlist=['serve_calls']).serve_calls({judge.timeout})",
             silent=True, store_history=False,
         )
-        judge.execute_cell(cell, index, store_history=True)
-        self._silently(judge, "__import__('autograder.remote', fromlist=['hang_up']).hang_up()")
+        try:
+            judge.execute_cell(cell, index, store_history=True)
+            self._silently(judge, "__import__('autograder.remote', fromlist=['hang_up']).hang_up()")
+        except Exception as error:
+            if not judge.km.is_alive():
+                raise GraderFault(f"the judge kernel died ({type(error).__name__}: {error})") from error
+            raise
         self.wait_for_reply(serving)  # interrupts the kernel if it does not come back
         printed = run_sync(self._printed)(serving)
         if printed:  # what the student's functions printed, shown as if they had run here
             cell.outputs.insert(0, nbformat.v4.new_output("stream", name="stdout", text=printed))
 
+    def output(self, outs, msg, display_id, cell_index):
+        """nbclient's output handling, within :data:`MAX_OUTPUTS` and :data:`MAX_OUTPUT_BYTES` per notebook."""
+        self._outputs += 1
+        self._output_bytes += len(json.dumps(msg.get("content", {}), default=str))
+        if self._outputs > MAX_OUTPUTS or self._output_bytes > MAX_OUTPUT_BYTES:
+            if not getattr(self, "_truncated", False):
+                self._truncated = True
+                outs.append(nbformat.v4.new_output("stream", name="stdout", text=TRUNCATED))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
     async def _printed(self, msg_id):
-        """The stdout of execution ``msg_id`` in the submission's kernel, up to its end."""
-        text = []
+        """The stdout of execution ``msg_id`` in the submission's kernel, up to its end (bounded)."""
+        text, size = [], 0
         while True:
             try:
                 message = await self.kc.get_iopub_msg(timeout=5)
@@ -184,8 +220,10 @@ class ExecuteApart(Execute):
             if message["parent_header"].get("msg_id") != msg_id:
                 continue
             content = message["content"]
-            if message["msg_type"] == "stream" and content.get("name") == "stdout":
-                text.append(content.get("text", ""))
+            if message["msg_type"] == "stream" and content.get("name") == "stdout" and size < MAX_OUTPUT_BYTES:
+                piece = str(content.get("text", ""))[:MAX_OUTPUT_BYTES - size]
+                text.append(piece)
+                size += len(piece)
             elif message["msg_type"] == "status" and content.get("execution_state") == "idle":
                 break
         return "".join(text)
