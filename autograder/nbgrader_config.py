@@ -40,3 +40,7 @@ from nbgrader.preprocessors import GetGrades  # noqa: E402
 from autograder.preprocessors.hidetestinternals import HideTestInternals  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, HideTestInternals, CSSHTMLHeaderPreprocessor]
+
+# Nothing a submission printed runs in the browser that opens its feedback: nbconvert drops
+# scripts, event handlers, javascript: links and active embeds from outputs and markdown.
+c.HTMLExporter.sanitize_html = True

@@ -237,15 +237,16 @@ def test_split_tests_run_visible_asserts_with_the_code_and_hidden_ones_in_the_ju
     executed = execution.execute(nbformat.writes(_split_notebook(visible)), str(tmp_path),
                                  nbgrader_config(tmp_path / "course"), warm=False, roles=roles)
     result = nbformat.reads(executed.notebook, as_version=4)
-    assert result.cells[0].outputs[0].text == f"setup in {tmp_path}\n", "the setup cell shows the student's run"
+    # each kernel runs in a private copy of the submission's folder: the submission's own, not the judge's
+    assert result.cells[0].outputs[0].text.endswith("submission-work\n"), "the setup cell shows the student's run"
     assert result.cells[2].source.startswith("counter = Counter()") and HIDDEN_BEGIN in result.cells[2].source
     outputs = result.cells[2].outputs
     printed = "".join(o.get("text", "") for o in outputs)
-    assert f"visible in {tmp_path}" in printed
+    assert "visible in " in printed and "submission-work" in printed
     errors = [o for o in outputs if o.output_type == "error"]
     if visible_passes:
         assert not errors, errors
-        assert "judged in" in printed and f"judged in {tmp_path}" not in printed
+        assert "judged in" in printed and "judged in " + printed.split("visible in ")[1].split()[0] not in printed
     else:
         assert [o.evalue for o in errors] == ["no"] and "judged in" not in printed
 
