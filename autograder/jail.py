@@ -105,6 +105,9 @@ def _write(path, text):
 
 def map_own_user():
     """In a new user namespace: be the same uid and gid there as outside (no other ids exist)."""
+    import pyprctl
+
+    pyprctl.set_dumpable(True)  # a process that changed its uid is not, and could not open its own maps
     uid, gid = os.getuid(), os.getgid()
     _write("/proc/self/uid_map", f"{uid} {uid} 1\n")
     _write("/proc/self/setgroups", "deny\n")

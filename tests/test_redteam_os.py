@@ -440,3 +440,30 @@ def test_feedback_html_carries_no_active_content(batch):
     parser = ActiveContent()
     parser.feed(feedback.read_text(encoding="utf-8"))
     assert parser.found == []
+
+
+def test_script_and_onerror_stay_inert_in_chromium(batch):
+    """Opened in a real browser, the attacker's feedback runs none of its scripts or handlers."""
+    chromium = os.environ.get("BNWEEK_CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(chromium):
+        pytest.skip(f"no Chromium at {chromium}: install it (Debian: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    feedback = batch["graded"] / "feedback" / "m_script_in_outputs" / CH1 / f"{CH1}.html"
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=args)
+        page = browser.new_page()
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(feedback.as_uri(), wait_until="load")
+        page.wait_for_timeout(1500)
+        title = page.title()
+        links = page.locator("#bnweek-link")
+        if links.count():
+            links.first.click()
+            page.wait_for_timeout(300)
+        clicked_title = page.title()
+        browser.close()
+    assert "pwned" not in title and "pwned" not in clicked_title and not dialogs, (title, clicked_title, dialogs)
