@@ -99,16 +99,15 @@ def pivot_root(new_root, put_old):
 
 
 def _write(path, text):
-    with open(path, "w") as file:
-        file.write(text)
+    fd = os.open(path, os.O_WRONLY)  # one write(2), and no O_TRUNC, which /proc's maps refuse
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
 
 
-def map_own_user():
-    """In a new user namespace: be the same uid and gid there as outside (no other ids exist)."""
-    import pyprctl
-
-    pyprctl.set_dumpable(True)  # a process that changed its uid is not, and could not open its own maps
-    uid, gid = os.getuid(), os.getgid()
+def map_own_user(uid, gid):
+    """In a new user namespace: be the same ``uid`` and ``gid`` there as outside (no other ids exist)."""
     _write("/proc/self/uid_map", f"{uid} {uid} 1\n")
     _write("/proc/self/setgroups", "deny\n")
     _write("/proc/self/gid_map", f"{gid} {gid} 1\n")
@@ -351,9 +350,14 @@ def run(jail, uid, root, start_kernel, log, cgroup=None, give_reason=lambda reas
     done_read, done_write = os.pipe()
     try:
         if jail.confined:
+            if uid is None:
+                import pyprctl
+
+                pyprctl.set_dumpable(True)  # a process that changed its uid is not: it could not write its maps
+            outside = os.getuid(), os.getgid()  # unmapped until the maps are written
             unshare(NAMESPACES | (0 if uid is not None else CLONE_NEWUSER))
             if uid is None:
-                map_own_user()
+                map_own_user(*outside)
             for path in (_walk(folder) for folder in (jail.workdir, *jail.sockets)) if uid is not None else ():
                 for item in path:
                     os.lchown(item, uid, uid)

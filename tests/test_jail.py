@@ -24,6 +24,9 @@ def confined(tmp_path, probe, user_namespace=False, **jail_fields):
     work, root = tmp_path / "work", tmp_path / "root"
     work.mkdir(exist_ok=True)
     root.mkdir(exist_ok=True)
+    if user_namespace:
+        os.chmod(work, 0o777)
+        os.chmod(root, 0o777)
     (work / "mine.txt").write_text("the kernel's own file")
     result = tmp_path / "result.json"
     log = []
@@ -242,8 +245,15 @@ def test_a_grader_that_is_not_root_confines_in_a_user_namespace(tmp_path):
     import pyprctl  # noqa: F401 - loaded before the fork: the unprivileged account cannot read /root
     import pyseccomp  # noqa: F401
 
-    os.chmod(tmp_path, 0o777)
-    found, code, _ = confined(tmp_path, look, user_namespace=True)
+    import shutil
+    import tempfile
+
+    base = tempfile.mkdtemp(prefix="bnweek-test-userns-")  # beside the account's reach, unlike pytest's
+    os.chmod(base, 0o777)
+    try:
+        found, code, _ = confined(__import__("pathlib").Path(base), look, user_namespace=True)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
     assert code == 0, found
     assert found["pid"] == 1 and found["files"] == ["mine.txt"] and found["Seccomp"] == "2"
     assert found["CapEff"].strip("0") == "" and found["uid_map"] == [str(found["uid"])] * 2 + ["1"]
