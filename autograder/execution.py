@@ -76,17 +76,18 @@ def ensure_warm_kernels():
 
 
 def private_copy(source, destination):
-    """Copy the regular files of ``source`` into a new folder ``destination``; links and the rest stay behind.
+    """Copy the folders and regular files of ``source`` into a new ``destination``; links stay behind.
 
     A kernel writes only in this copy, and the grader never reads it back, so
     nothing a submission leaves in its folder (a link to the gradebook, say) is
     ever opened by the grader.
     """
-    os.makedirs(destination)
-    for name in os.listdir(source):
-        path = os.path.join(source, name)
-        if os.path.isfile(path) and not os.path.islink(path):
-            shutil.copyfile(path, os.path.join(destination, name))
+    def links(folder, names):
+        return [name for name in names if not (os.path.isdir(os.path.join(folder, name)) or
+                                               os.path.isfile(os.path.join(folder, name)))
+                or os.path.islink(os.path.join(folder, name))]
+
+    shutil.copytree(source, destination, symlinks=True, ignore=links)
 
 
 def kernel_folders(ipc_directory, cwd):

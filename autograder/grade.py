@@ -122,14 +122,16 @@ def stage(course, submission, notebook):
     submitted = course.folder("submitted", submission)
     if submitted.resolve() != submission.folder.resolve():
         shutil.rmtree(submitted, ignore_errors=True)
-        shutil.copytree(submission.folder, submitted, ignore=shutil.ignore_patterns("*.ipynb"))
+        # links are copied as links, never followed; no kernel ever sees them (execution.private_copy)
+        shutil.copytree(submission.folder, submitted, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
     autograded = course.folder("autograded", submission)
     shutil.rmtree(autograded, ignore_errors=True)
-    shutil.copytree(submitted, autograded, ignore=shutil.ignore_patterns("*.ipynb"))
+    shutil.copytree(submitted, autograded, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
     # The course's own helper files always win over what a student sent.
     source = SOLUTIONS / submission.assignment
     for helper in source.iterdir():
         if helper.is_file() and helper.suffix != ".ipynb":
+            (autograded / helper.name).unlink(missing_ok=True)  # never write through a student's link
             shutil.copy(helper, autograded / helper.name)
     nbformat.write(notebook, submitted / f"{submission.assignment}.ipynb")
     with Gradebook(course.db_url) as gradebook:

@@ -297,6 +297,8 @@ def watch(kernel_pid, limits, cgroup=None, interval=0.05, confined=True):
     while True:
         pid, status = os.waitpid(kernel_pid, os.WNOHANG)
         if pid:
+            if not reason and cgroup and cgroup.out_of_memory():  # the kernel itself was the one killed
+                reason = f"the kernel's processes used more than {limits.memory_bytes / 2**30:.1f} GiB of memory"
             return os.waitstatus_to_exitcode(status), reason
         if not reason:
             pids = cgroup.pids() if cgroup else tree(kernel_pid) if confined else [kernel_pid]

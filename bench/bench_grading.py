@@ -6,7 +6,7 @@ per notebook, one notebook at a time, as ``nbgrader autograde`` does), once with
 ``autograder.grade`` (warm forked kernels, local workers). Checks that every
 score is identical, then prints seconds per notebook for each and the ratio.
 
-    .venv/bin/python bench/bench_grading.py [--per-kind 1] [--workers 2]
+    .venv/bin/python bench/bench_grading.py [--per-kind 1] [--workers 2] [--unconfined-too]
 """
 
 import argparse
@@ -77,9 +77,9 @@ def plain_nbgrader(root, submissions):
     return time.monotonic() - started, scores(config.CourseDirectory.db_url, submissions)
 
 
-def pipeline(root, submissions, workers):
+def pipeline(root, submissions, workers, confined=True):
     started = time.monotonic()
-    grade(submissions, output=root, workers=workers, force=True, feedback=False)
+    grade(submissions, output=root, workers=workers, force=True, feedback=False, confined=confined)
     return time.monotonic() - started, scores(f"sqlite:///{root / 'gradebook.db'}", submissions)
 
 
@@ -87,6 +87,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-kind", type=int, default=1, help="submissions per kind per assignment")
     parser.add_argument("--workers", type=int, default=None, help="pipeline workers (default: all cores)")
+    parser.add_argument("--unconfined-too", action="store_true",
+                        help="also grade with the kernels unconfined, to print what confinement costs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bnweek-bench-") as scratch:
         scratch = Path(scratch)
@@ -98,6 +100,11 @@ def main():
         print(f"plain nbgrader autograde (sequential): {plain_seconds:.1f} s, {plain_seconds / n:.2f} s/notebook")
         fast_seconds, fast_scores = pipeline(scratch / "pipeline", submissions, args.workers)
         print(f"BN Week pipeline:                      {fast_seconds:.1f} s, {fast_seconds / n:.2f} s/notebook")
+        if args.unconfined_too:
+            loose_seconds, loose_scores = pipeline(scratch / "unconfined", submissions, args.workers, confined=False)
+            print(f"BN Week pipeline, kernels unconfined:  {loose_seconds:.1f} s, {loose_seconds / n:.2f} s/notebook")
+            print(f"confinement costs {(fast_seconds - loose_seconds) / n:+.2f} s/notebook "
+                  f"(scores identical: {loose_scores == fast_scores})")
         identical = plain_scores == fast_scores
         print(f"scores identical: {identical}")
         print(f"throughput ratio (pipeline / plain): {plain_seconds / fast_seconds:.2f}x")
