@@ -35,12 +35,14 @@ c.ClearSolutions.code_stub = {
 # Feedback shows a student their visible tests and each hidden test's verdict in
 # words, never the hidden tests' source or a traceback through it.
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbconvert.preprocessors.sanitize import SanitizeHTML  # noqa: E402
 from nbgrader.preprocessors import GetGrades  # noqa: E402
 
 from autograder.preprocessors.hidetestinternals import HideTestInternals  # noqa: E402
 
-c.GenerateFeedback.preprocessors = [GetGrades, HideTestInternals, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [GetGrades, HideTestInternals, SanitizeHTML, CSSHTMLHeaderPreprocessor]
 
-# Nothing a submission printed runs in the browser that opens its feedback: nbconvert drops
-# scripts, event handlers, javascript: links and active embeds from outputs and markdown.
+# Nothing a submission wrote or printed runs in the browser that opens its feedback: nbconvert's
+# SanitizeHTML (above) cleans markdown cells and outputs, and its template cleans them again
+# as it renders: no scripts, event handlers, javascript: links or active embeds.
 c.HTMLExporter.sanitize_html = True
