@@ -23,7 +23,11 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 COMPOUNDS = {
     "activation function": "激活函数",
     "activation functions": "激活函数",
+    "softmax activation": "激活函数",
 }
+# Other Chinese a glossary term may take where the English word names a neighbouring thing: "the
+# activation" of a layer is often its activation function g (激活函数) rather than its values.
+ALSO = {"activation": ("激活函数",)}
 # Not the course's prose: code, math, link targets and the targets of roles.
 NOT_PROSE = re.compile(r"```.*?```|\$\$.+?\$\$|\$[^$\s][^$]*?\$|`[^`]*`|\]\([^)]*\)|<[^<>]+>`", re.S)
 
@@ -81,7 +85,7 @@ def inconsistencies(msgid, msgstr, terms=TERMS):
         if pattern.search(prose):
             prose = pattern.sub(" ", prose)
             wanted.append((phrase, (chinese,)))
-    wanted += [(term.english, term.chinese) for term in terms if term.pattern().search(prose)]
+    wanted += [(term.english, term.chinese + ALSO.get(term.english, ())) for term in terms if term.pattern().search(prose)]
     translated = squeeze(msgstr)
     return [f"{english} -> {'/'.join(chinese)}" for english, chinese in wanted
             if not any(squeeze(zh) in translated for zh in chinese)]

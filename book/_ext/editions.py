@@ -5,6 +5,8 @@ the message catalogs in ``locale/zh_CN/LC_MESSAGES/`` (Sphinx's own i18n), its c
 outputs from the same pages and the same execution cache (``autograder/build.py`` runs both builds).
 This extension adds what Sphinx's i18n leaves out:
 
+- display math stays out of the catalogs, like code (formulas are shared by both editions);
+
 - the captions of the table of contents' parts are translated (they are inserted after Sphinx
   translates a page);
 - every page links to its counterpart in the other edition (``bnweek_language_links``), in the
@@ -75,6 +77,16 @@ class AltText(SphinxTransform):
                 image["alt"] = translated
 
 
+class KeepMathShared(SphinxTransform):
+    """Display math is not text to translate: neither extracted into the catalogs nor replaced from them."""
+
+    default_priority = 5  # before Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs):
+        for node in self.document.findall(nodes.math_block):
+            node["translatable"] = False
+
+
 class TranslateToctreeCaptions(SphinxTransform):
     """Translated builds: the parts' captions in the table of contents (sphinx-external-toc inserts the
     toctrees after Sphinx's Locale transform has run; the gettext builder extracts their captions)."""
@@ -143,6 +155,7 @@ def setup(app):
     app.add_config_value("bnweek_language_links", [], "html")
     app.add_config_value("bnweek_language_label", "Language", "html")
     app.add_transform(AltText)
+    app.add_transform(KeepMathShared)
     app.add_transform(TranslateToctreeCaptions)
     app.add_transform(TranslatedDownloads)
     app.connect("doctree-resolved", extract_alt_text)
