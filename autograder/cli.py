@@ -16,6 +16,12 @@ def _build(args):
     build.main(demo_grade=args.demo_grade)
 
 
+def _translate(args):
+    from autograder import build
+
+    build.update_catalogs()
+
+
 def _grade(args):
     from autograder import pipeline
 
@@ -40,9 +46,12 @@ def parser():
     release.add_argument("ids", nargs="*", help="assignment ids (default: all)")
     release.set_defaults(run=_release)
 
-    build = commands.add_parser("build", help="build the website into _build/html")
+    build = commands.add_parser("build", help="build the website into _build/html (English) and _build/html/zh (Chinese)")
     build.add_argument("--demo-grade", action="store_true", help="then grade a demo class into grading-output/demo")
     build.set_defaults(run=_build)
+
+    translate = commands.add_parser("translate", help="refresh locale/zh_CN's catalogs from the English text")
+    translate.set_defaults(run=_translate)
 
     grade = commands.add_parser("grade", help="autograde a folder or LMS zip of submissions")
     grade.add_argument("source", help="submitted/<student>/<assignment>/ folder, or an LMS download .zip")

@@ -4,14 +4,23 @@ This is nbgrader's ``generate_assignment``: solutions become stubs, hidden tests
 are removed, cells are locked and checksummed. It also records each source
 notebook's cells in a gradebook, which is what grading needs; :func:`release`
 therefore serves both the instructor's ``./course release`` and the grader.
+
+Each student version also gets a Chinese edition, ``exercises/<id>/zh_CN/<id>.ipynb``: the same
+notebook (same cells, code, tests, metadata and checksums, same file name, so it is submitted and
+graded exactly like the English one) with its markdown translated through
+``locale/zh_CN/LC_MESSAGES/exercises/<id>.po`` (see :mod:`autograder.notebook_i18n`); a block
+without a finished translation stays English.
 """
 
 import tempfile
 from pathlib import Path
 
+import nbformat
 from nbgrader.apps import NbGraderAPI
 
-from autograder.course import EXERCISES, assignments, nbgrader_config
+from autograder.course import EXERCISES, REPO, assignments, nbgrader_config
+
+TRANSLATIONS = {"zh_CN": REPO / "locale" / "zh_CN" / "LC_MESSAGES" / "exercises"}
 
 
 class ReleaseError(RuntimeError):
@@ -37,6 +46,25 @@ def release(assignment_ids, *, course_root, release_directory=EXERCISES, db_url=
         result = api.generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
             raise ReleaseError(f"nbgrader could not generate {assignment}:\n{result['error']}\n{result['log']}")
+        for language in TRANSLATIONS:
+            write_translation(assignment, language, release_directory)
+
+
+def translated_path(assignment, language, release_directory=EXERCISES):
+    """Where the ``language`` edition of an assignment's student version goes."""
+    return Path(release_directory) / assignment / language / f"{assignment}.ipynb"
+
+
+def write_translation(assignment, language, release_directory=EXERCISES):
+    """Write the ``language`` edition of ``release_directory/<id>/<id>.ipynb`` beside it; return its path."""
+    from autograder.notebook_i18n import translate_notebook, translator
+
+    english = nbformat.read(Path(release_directory) / assignment / f"{assignment}.ipynb", as_version=4)
+    notebook = translate_notebook(english, translator(TRANSLATIONS[language] / f"{assignment}.po"))
+    path = translated_path(assignment, language, release_directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+    return path
 
 
 def main(*, assignment_ids=(), release_directory=EXERCISES):

@@ -54,3 +54,13 @@ def site(request):
         request.getfixturevalue("built")
     assert (SITE / "index.html").is_file(), f"no site in {SITE}"
     return SITE
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter):
+    """Say in one line when the browser tests did not run, so a green run is not mistaken for a full one."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "test_site_browser" in getattr(r, "nodeid", "")]
+    if skipped:
+        terminalreporter.write_line(
+            f"WARNING: {len(skipped)} browser tests skipped (no Chromium at $BNWEEK_CHROMIUM or /usr/bin/chromium): "
+            "install it (Debian: apt-get install chromium) to run them", yellow=True, bold=True)

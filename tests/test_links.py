@@ -176,10 +176,44 @@ def test_chapter_links_its_terms_to_the_glossary(site, chapter):
     assert any(re.match(r"glossary\.html#term-", url) for url in links), f"{chapter} links no term to the glossary"
 
 
-@pytest.mark.parametrize("chapter", CHAPTER_PAGES)
-def test_launch_and_repository_buttons_follow_the_config(site, chapter):
-    """Do the page's Binder, Colab and repository links open this chapter in the repository _config.yml names?"""
-    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+# Links that stand for a repository or host nobody has set up: RFC 2606's reserved example domains, template
+# holes, and the repository this course's configuration once named before it existed.
+PLACEHOLDER_HOSTS = re.compile(r"(^|\.)example\.(com|org|net|edu)$")
+PLACEHOLDER_TEXT = re.compile(r"\bbn-week/bn-week\b|your-(org|user|name|repo)|<[a-z-]+>|%3C|\{\{|OWNER/REPO", re.I)
+
+
+def placeholder_links(urls):
+    """The URLs among ``urls`` that point at a placeholder rather than a real place."""
+    return sorted(url for url in urls
+                  if PLACEHOLDER_TEXT.search(url) or PLACEHOLDER_HOSTS.search(urlsplit(url).hostname or ""))
+
+
+def test_placeholder_detector():
+    """Does the detector flag the old placeholder repository, example hosts and template holes, and nothing else?"""
+    bad = ["https://github.com/bn-week/bn-week", "https://mybinder.org/v2/gh/bn-week/bn-week/main?urlpath=lab",
+           "https://hub.example.edu/hub", "https://github.com/<org>/<repo>", "https://github.com/your-org/bn"]
+    good = ["https://arxiv.org/abs/1502.03167", "https://github.com/keras-team/keras", "../book/ch1.html#top"]
+    assert placeholder_links(bad + good) == sorted(bad)
+
+
+def test_no_link_on_the_site_points_at_a_placeholder(site):
+    """Does every link of every page, internal or not, lead to a real place rather than a placeholder?"""
+    problems = {}
+    for path in html_files(site):
+        found = placeholder_links(url for _, _, url in parse(path).links)
+        if found:
+            problems[str(path.relative_to(site))] = found[:3]
+    assert not problems, "links to placeholders:\n" + "\n".join(f"{page}: {links}" for page, links in problems.items())
+
+
+def test_configured_repository_is_not_a_placeholder():
+    """Is _config.yml's repository.url either empty (no buttons) or a real-looking repository?"""
+    url = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"] or ""
+    assert not placeholder_links([url]) if url else True, f"_config.yml names a placeholder repository: {url}"
+
+
+def _button_links(config, chapter):
+    """The repository, Binder and Colab links a chapter must carry under ``config``."""
     url, branch = config["repository"]["url"].rstrip("/"), config["repository"]["branch"]
     org_repo = urlsplit(url).path.strip("/")
     launch = config["launch_buttons"]
@@ -189,7 +223,36 @@ def test_launch_and_repository_buttons_follow_the_config(site, chapter):
         expected.add(f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org_repo}/{branch}?urlpath={interface}/book/{chapter}.md")
     if launch.get("colab_url"):
         expected.add(f"{launch['colab_url'].rstrip('/')}/github/{org_repo}/blob/{branch}/book/{chapter}.md")
+    return expected
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_PAGES)
+def test_launch_and_repository_buttons_follow_the_config(site, chapter):
+    """With a repository configured, do its buttons open this chapter there; without one, is there no button at all?"""
+    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
     links = {url for _, _, url in parse(site / "book" / f"{chapter}.html").links}
-    assert expected <= links, f"{chapter} lacks {sorted(expected - links)}"
+    if (config["repository"]["url"] or "").strip():
+        expected = _button_links(config, chapter)
+        assert expected <= links, f"{chapter} lacks {sorted(expected - links)}"
+    else:
+        launch = config["launch_buttons"]
+        services = [launch[key].rstrip("/") for key in ("binderhub_url", "colab_url", "jupyterhub_url") if launch.get(key)]
+        offending = sorted(link for link in links if any(link.startswith(service) for service in services))
+        assert not offending, f"{chapter}: launch buttons without a configured repository: {offending}"
     downloads = [link for link in links if link.endswith(f"_sources/book/{chapter}.ipynb")]
     assert downloads, f"{chapter} offers no download of the page as a notebook"
+
+
+def test_repository_buttons_extension_follows_one_setting():
+    """Does book/_ext/repository_buttons.py show the buttons exactly when repository_url is set?"""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("repository_buttons", REPO / "book" / "_ext" / "repository_buttons.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    launch = {"binderhub_url": "https://mybinder.org", "colab_url": "https://colab.research.google.com",
+              "notebook_interface": "jupyterlab"}
+    off = module.follow_repository({"repository_url": "", "use_repository_button": True, "launch_buttons": dict(launch)})
+    assert off["use_repository_button"] is False and off["launch_buttons"] == {"notebook_interface": "jupyterlab"}
+    on = module.follow_repository({"repository_url": "https://github.com/org/course", "launch_buttons": dict(launch)})
+    assert on["use_repository_button"] is True and on["launch_buttons"] == launch

@@ -1,0 +1,164 @@
+"""The course's two editions, English and Chinese, built from the same pages.
+
+The Chinese edition is the same Sphinx project built with ``language = "zh_CN"``: its text comes from
+the message catalogs in ``locale/zh_CN/LC_MESSAGES/`` (Sphinx's own i18n), its code, formulas and
+outputs from the same pages and the same execution cache (``autograder/build.py`` runs both builds).
+This extension adds what Sphinx's i18n leaves out:
+
+- display math stays out of the catalogs, like code (formulas are shared by both editions);
+
+- the captions of the table of contents' parts are translated (they are inserted after Sphinx
+  translates a page);
+- every page links to its counterpart in the other edition (``bnweek_language_links``), in the
+  article and as ``<link rel="alternate" hreflang>``;
+- the alt text of executed figures (a cell's ``mystnb.image.alt``, an attribute, not text Sphinx
+  extracts) goes through the catalogs too: the gettext builder extracts it, the translated build
+  looks it up;
+- on a translated page, a download link to an exercise notebook points at its translated version,
+  ``exercises/<id>/<language>/<id>.ipynb``, when there is one (``autograder/release.py`` writes it).
+"""
+
+import html
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.locale import init as init_locale
+from sphinx.transforms import SphinxTransform
+from sphinx.util.i18n import docname_to_domain
+
+
+class _Origin:
+    """Where an extracted message comes from, in the shape the gettext builder's catalog wants."""
+
+    def __init__(self, source, line, uid):
+        self.source = source
+        self.line = line
+        self.uid = uid
+
+
+def _figure_images(doctree):
+    """Images whose alt text a reader sees: those with a non-empty ``alt``."""
+    return [image for image in doctree.findall(nodes.image) if (image.get("alt") or "").strip()]
+
+
+ALT_TEXTS = "bnweek_alt_texts"
+
+
+def extract_alt_text(app, doctree, docname):
+    """gettext builder: add each figure's alt text (recorded by :class:`AltText`) to the page's catalog."""
+    if app.builder.name != "gettext":
+        return
+    catalog = app.builder.catalogs[docname_to_domain(docname, app.config.gettext_compact)]
+    for index, (alt, source, line) in enumerate(doctree.get(ALT_TEXTS, [])):
+        catalog.add(alt, _Origin(source, line, f"{docname}-alt-{index}"))
+
+
+class AltText(SphinxTransform):
+    """Figures' alt text: recorded on the page for the gettext builder, translated in a translated build.
+
+    It runs while the page is read, when the executed outputs are still all there (the gettext builder
+    later keeps only their plain-text form).
+    """
+
+    default_priority = 21  # right after Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs):
+        images = _figure_images(self.document)
+        if self.app.builder.name == "gettext":
+            self.document[ALT_TEXTS] = [(image["alt"].strip(), image.source or "", image.line or 0) for image in images]
+            return
+        catalog = _page_catalog(self)
+        if catalog is None:
+            return
+        for image in images:
+            translated = catalog.gettext(image["alt"].strip())
+            if translated:
+                image["alt"] = translated
+
+
+class KeepMathShared(SphinxTransform):
+    """Display math is not text to translate: neither extracted into the catalogs nor replaced from them."""
+
+    default_priority = 5  # before Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs):
+        for node in self.document.findall(nodes.math_block):
+            node["translatable"] = False
+
+
+class TranslateToctreeCaptions(SphinxTransform):
+    """Translated builds: the parts' captions in the table of contents (sphinx-external-toc inserts the
+    toctrees after Sphinx's Locale transform has run; the gettext builder extracts their captions)."""
+
+    default_priority = 101  # right after sphinx-external-toc's InsertToctrees (100)
+
+    def apply(self, **kwargs):
+        catalog = _page_catalog(self)
+        if catalog is None:
+            return
+        for toctree in self.document.findall(addnodes.toctree):
+            if toctree.get("caption"):
+                toctree["caption"] = catalog.gettext(toctree["caption"])
+                toctree["rawcaption"] = toctree["caption"]
+
+
+def _page_catalog(transform):
+    """The current page's translations in a translated build, else None."""
+    config = transform.config
+    if not config.language or config.language == "en" or transform.app.builder.name == "gettext":
+        return None
+    domain = docname_to_domain(transform.env.docname, config.gettext_compact)
+    dirs = [str(Path(transform.app.srcdir, directory)) for directory in config.locale_dirs]
+    catalog, has_catalog = init_locale(dirs, config.language, domain)
+    return catalog if has_catalog else None
+
+
+class TranslatedDownloads(SphinxTransform):
+    """Translated builds: an exercise notebook's download link points at its translated version."""
+
+    default_priority = 22
+
+    def apply(self, **kwargs):
+        language = self.config.language
+        if not language or language == "en" or self.app.builder.name == "gettext":
+            return
+        page = Path(self.env.doc2path(self.env.docname))
+        for reference in self.document.findall(addnodes.download_reference):
+            target = Path(reference["reftarget"])
+            if target.suffix != ".ipynb" or "exercises" not in target.parts:
+                continue
+            translated = target.parent / language / target.name
+            if (page.parent / translated).is_file():
+                reference["reftarget"] = translated.as_posix()
+
+
+def language_links(app, pagename, templatename, context, doctree):
+    """Link the page to its counterpart in every other edition."""
+    links = app.config.bnweek_language_links
+    if not links or "body" not in context or pagename not in app.env.found_docs:
+        return
+    up = "../" * pagename.count("/")
+    anchors, alternates = [], []
+    for link in links:
+        href = f"{up}{link['root'].rstrip('/')}/{pagename}.html"
+        lang = html.escape(link["lang"])
+        anchors.append(f'<a class="bnweek-language" href="{html.escape(href)}" hreflang="{lang}" lang="{lang}">'
+                       f'{html.escape(link["label"])}</a>')
+        alternates.append(f'<link rel="alternate" hreflang="{lang}" href="{html.escape(href)}" />')
+    label = html.escape(app.config.bnweek_language_label)
+    context["body"] = f'<nav class="bnweek-languages" aria-label="{label}">{" ".join(anchors)}</nav>\n' + context["body"]
+    context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(alternates)
+
+
+def setup(app):
+    app.add_config_value("bnweek_language_links", [], "html")
+    app.add_config_value("bnweek_language_label", "Language", "html")
+    app.add_transform(AltText)
+    app.add_transform(KeepMathShared)
+    app.add_transform(TranslateToctreeCaptions)
+    app.add_transform(TranslatedDownloads)
+    app.connect("doctree-resolved", extract_alt_text)
+    app.connect("html-page-context", language_links)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
