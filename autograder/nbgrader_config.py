@@ -46,3 +46,4 @@ c.GenerateFeedback.preprocessors = [GetGrades, HideTestInternals, SanitizeHTML, 
 # SanitizeHTML (above) cleans markdown cells and outputs, and its template cleans them again
 # as it renders: no scripts, event handlers, javascript: links or active embeds.
 c.HTMLExporter.sanitize_html = True
+c.SanitizeHTML.enabled = True  # a preprocessor is off until switched on
