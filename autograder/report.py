@@ -3,6 +3,8 @@
 from collections import Counter
 from pathlib import Path
 
+from autograder.intake import GRADER_ERROR
+
 
 def pass_rates(outcomes):
     """Fraction of graded submissions earning full points, per (assignment, function).
@@ -32,7 +34,8 @@ def plot_histogram(outcomes, path):
     assignments = sorted({o.assignment for o in outcomes})
     fig, ax = plt.subplots(figsize=(7, 4))
     bins = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.01]
-    data = [[100 * o.total / o.max_score for o in outcomes if o.assignment == a and o.max_score] for a in assignments]
+    scored = [o for o in outcomes if o.max_score and o.status != GRADER_ERROR]  # not graded is not 0
+    data = [[100 * o.total / o.max_score for o in scored if o.assignment == a] for a in assignments]
     ax.hist(data, bins=bins, label=assignments, stacked=True)
     ax.set_xlabel("score (% of maximum)")
     ax.set_ylabel("submissions")

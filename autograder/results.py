@@ -3,7 +3,7 @@
 import csv
 from dataclasses import asdict, dataclass, field
 
-from autograder.intake import GRADED
+from autograder.intake import GRADED, GRADER_ERROR
 
 # grades.csv columns before the per-function ones, and after them.
 STUDENT, ASSIGNMENT, STATUS = "student", "assignment", "status"
@@ -74,7 +74,8 @@ def write_csv(outcomes, path):
         for outcome in sorted(outcomes, key=lambda o: (o.assignment, o.student)):
             row = {
                 STUDENT: outcome.student, ASSIGNMENT: outcome.assignment, STATUS: outcome.status,
-                TOTAL: f"{outcome.total:g}", POSSIBLE: f"{outcome.max_score:g}",
+                TOTAL: "" if outcome.status == GRADER_ERROR else f"{outcome.total:g}",  # not graded is not 0
+                POSSIBLE: f"{outcome.max_score:g}",
                 PROBLEM: outcome.problem, SECONDS: f"{outcome.seconds:.2f}",
             }
             row |= {name: f"{score:g}" for name, score in outcome.scores.items()}

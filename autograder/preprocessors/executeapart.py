@@ -87,7 +87,7 @@ class ExecuteApart(Execute):
                 for client in clients.values():
                     client.km = client.create_kernel_manager()
                     client.km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-                    kernels.callback(client._cleanup_kernel)
+                    kernels.callback(self._cleanup, client)
                 run_sync(self._start_kernels)(clients)  # at once: each start is mostly waiting
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
@@ -99,6 +99,19 @@ class ExecuteApart(Execute):
                 self._run_cell(judge, cell, resources, index)
         self.set_widgets_metadata()
         return self.nb, self.resources
+
+    @staticmethod
+    def _cleanup(client):
+        """Shut a kernel down, unless nbclient already did (it does when a kernel fails to start).
+
+        A failure here must not hide the one that ended the notebook: a kernel nbclient
+        could not shut down goes with its keeper when the zygote sees its client go.
+        """
+        if client.km is not None:
+            try:
+                client._cleanup_kernel()
+            except Exception as error:  # noqa: BLE001
+                client.log.warning("a kernel could not be shut down: %s: %s", type(error).__name__, error)
 
     def _judge(self, nb):
         """A second client for the same notebook, whose kernel runs in ``judge_path``."""
