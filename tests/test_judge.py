@@ -188,6 +188,7 @@ def test_a_kernel_that_dies_during_a_call_is_reported(submission):
 # -- the two-kernel execution step -------------------------------------------------------
 
 
+@pytest.mark.grading
 def test_tests_run_in_another_process_and_folder(tmp_path):
     """Does a test cell run in the judge (another process, another folder), the setup in both, prints shown?"""
     notebook = nbformat.v4.new_notebook()
@@ -228,6 +229,7 @@ def _split_notebook(visible):
     return notebook
 
 
+@pytest.mark.grading
 @pytest.mark.parametrize("visible_passes", [True, False])
 def test_split_tests_run_visible_asserts_with_the_code_and_hidden_ones_in_the_judge(tmp_path, visible_passes):
     """Does a split test cell run its visible part in the submission's kernel, and its hidden part in the judge
