@@ -3,6 +3,8 @@
 from collections import Counter
 from pathlib import Path
 
+from autograder.intake import REFUSED
+
 
 def pass_rates(outcomes):
     """Fraction of graded submissions earning full points, per (assignment, function).
@@ -67,7 +69,7 @@ def write_report(outcomes, folder, enforcement=None):
     if problems:
         lines += ["", "## Needs attention", ""]
         lines += [f"- {o.student} / {o.assignment}: "
-                  + (o.problem if o.problem.startswith(o.status) else "; ".join(filter(None, [o.status, o.problem])))
+                  + (o.problem if o.status in REFUSED else "; ".join(filter(None, [o.status, o.problem])))
                   for o in problems]
     if enforcement:
         lines += ["", "## What was enforced on this run", ""]

@@ -91,25 +91,6 @@ def test_mutants_that_mention_each_other_never_share(tmp_path):
     assert len(pack([calls_g, plain_g], MUTANT)) == 1, "without test sources, only the function itself clashes"
 
 
-def test_answers_are_swapped_in_by_grade_id(cells):
-    """Does with_answers replace exactly the named answer cells, in a copy?"""
-    from autograder.catalogue import with_answers
-
-    source = cells.notebook(cells.answer("f"), cells.test("test_f"), cells.answer("g"), cells.markdown())
-    swapped = with_answers(source, {"g": "def g():\n    return 2\n", "missing": "x"})
-    assert swapped.cells[2].source == "def g():\n    return 2\n"
-    assert [c.source for c in swapped.cells[:2]] == [c.source for c in source.cells[:2]]
-    assert source.cells[2].source.startswith("def f"), "the source notebook itself is untouched"
-
-
-def test_test_cell_sources_are_keyed_by_function(cells):
-    """Are the autograded test cells' sources keyed by their function, answer and setup cells left out?"""
-    from autograder.catalogue import test_cell_sources
-
-    notebook = cells.notebook(cells.setup(), cells.answer("f"), cells.test("test_f", "assert f()"), cells.code())
-    assert test_cell_sources(notebook) == {"f": "assert f()"}
-
-
 def test_a_variant_describes_itself_with_its_first_comment(tmp_path):
     """Are a variant's name, label and description read from its file?"""
     mutant = variant(tmp_path, "f", "mutant_off_by_one")

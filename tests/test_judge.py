@@ -185,6 +185,27 @@ def test_a_kernel_that_dies_during_a_call_is_reported(submission):
     assert judge_side.broken and time.monotonic() - started < 10
 
 
+# -- the grader's calls into a kernel ------------------------------------------------------
+
+
+def test_a_kernel_call_names_a_real_function_and_carries_json():
+    """Is each call the grader makes into a kernel one line naming a function of autograder.remote,
+    its arguments as JSON, binding nothing in the kernel's namespace?"""
+    code = remote.kernel_call(remote.install, "/tmp/x/calls", ["f", "g"], 120.0)
+    assert code == ("__import__('autograder.remote', fromlist=['install']).install"
+                    "(*__import__('json').loads('[\"/tmp/x/calls\", [\"f\", \"g\"], 120.0]'))")
+    namespace = {}
+    exec(remote.kernel_call(remote.hang_up), namespace)
+    assert set(namespace) == {"__builtins__"}
+
+
+def test_a_kernel_call_refuses_what_is_not_the_protocols():
+    """Does kernel_call refuse anything but a function of autograder.remote?"""
+    for function in (print, wire.encode, lambda: None):
+        with pytest.raises(ValueError, match="is not a function of autograder.remote"):
+            remote.kernel_call(function)
+
+
 # -- the two-kernel execution step -------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """The class report (``autograder/report.py``): pass rates, the histogram, the summary's sections."""
 
-from autograder.intake import GRADED, GRADER_ERROR
+from autograder.intake import GRADED, GRADER_ERROR, MISSING_NOTEBOOK
 from autograder.limits import Enforcement
 from autograder.report import pass_rates, write_report
 from autograder.results import Outcome
@@ -9,7 +9,7 @@ CLASS = [
     Outcome("alice", "ch1_normalizing", GRADED, {"f": 1.0, "g": 2.0}, {"f": 1.0, "g": 2.0}),
     Outcome("bob", "ch1_normalizing", GRADED, {"f": 1.0, "g": 1.0}, {"f": 1.0, "g": 2.0},
             problem="notebook was named hw.ipynb, expected ch1_normalizing.ipynb"),
-    Outcome("carol", "ch1_normalizing", "missing notebook", {"f": 0.0, "g": 0.0}, {"f": 1.0, "g": 2.0},
+    Outcome("carol", "ch1_normalizing", MISSING_NOTEBOOK, {"f": 0.0, "g": 0.0}, {"f": 1.0, "g": 2.0},
             problem="missing notebook: no ch1_normalizing.ipynb in the submission"),
     Outcome("dave", "ch2_fitting_bn", GRADER_ERROR, {}, {"h": 1.0}, problem="not graded after 3 attempts: x"),
 ]
