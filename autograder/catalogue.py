@@ -23,7 +23,8 @@ import nbformat
 
 from autograder.course import EXERCISES, REPO, SOLUTIONS, assignments, source_notebook
 from autograder.grade import grade
-from autograder.intake import Submission
+from autograder.intake import GRADED, Submission
+from autograder.nbgrader_cells import sources_of_tests, with_answers  # noqa: F401 (with_answers: for demo, bench)
 
 CATALOGUE = REPO / "tests" / "catalogue"
 MUTANT, ALTERNATIVE = "mutant", "alt"
@@ -73,23 +74,6 @@ def variants(assignment=None):
     return found
 
 
-def with_answers(notebook, answers):
-    """A copy of a source notebook whose answer cells ``answers`` names are replaced.
-
-    Parameters
-    ----------
-    notebook : NotebookNode
-    answers : dict
-        ``{grade_id: new cell source}``.
-    """
-    notebook = nbformat.from_dict(notebook)
-    for cell in notebook.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
-    return notebook
-
-
 def _mentions(variant, other_function, test_sources):
     """Whether a variant's answer or its function's tests refer to another function."""
     pattern = re.compile(rf"\b{re.escape(other_function)}\b")
@@ -128,15 +112,6 @@ def pack(assignment_variants, kind, test_sources=None):
     return packs
 
 
-def test_cell_sources(notebook):
-    """``{function: source of its autograded test cell}`` for a source notebook."""
-    return {
-        cell.metadata.nbgrader.grade_id.removeprefix("test_"): cell.source
-        for cell in notebook.cells
-        if cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata.nbgrader.get("solution")
-    }
-
-
 @dataclass
 class Verdict:
     """What grading said about one variant."""
@@ -150,7 +125,7 @@ class Verdict:
 
     @property
     def ok(self):
-        if self.status != "graded":
+        if self.status != GRADED:
             return False
         if self.variant.kind == MUTANT:
             return self.score < self.possible
@@ -173,7 +148,7 @@ def grade_assignment(assignment, workdir, workers=None):
     ]
     members = {}
     for kind in (MUTANT, ALTERNATIVE):
-        tests = test_cell_sources(source) if kind == MUTANT else None
+        tests = sources_of_tests(source) if kind == MUTANT else None
         for index, group in enumerate(pack(variants(assignment), kind, tests)):
             student = f"{kind}-{index:02d}"
             folder = workdir / "variants" / student / assignment

@@ -14,6 +14,8 @@ from pathlib import Path
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder.nbgrader_cells import nbgrader
+
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
 #: The course's importable code: all of the repository a grading kernel may see.
@@ -51,7 +53,7 @@ def _nbgrader_cells(assignment):
 @functools.lru_cache(maxsize=32)
 def _parse_nbgrader_cells(path, _mtime_ns):
     notebook = json.loads(path.read_text())
-    return tuple((cell["cell_type"], cell.get("metadata", {}).get("nbgrader", {})) for cell in notebook["cells"])
+    return tuple((cell["cell_type"], nbgrader(cell)) for cell in notebook["cells"])
 
 
 def graded_tests(assignment):

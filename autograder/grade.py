@@ -46,7 +46,8 @@ from autograder.intake import GRADED, GRADER_ERROR, find_notebook, read_notebook
 from autograder.limits import DEFAULT_LIMITS
 from autograder.preprocessors.receipts import AddReceipts
 from autograder.release import release
-from autograder.results import Outcome, function_name
+from autograder.nbgrader_cells import function_name
+from autograder.results import Outcome
 
 # nbgrader's gradebook code triggers SQLAlchemy 2 autoflush warnings that are not ours to fix.
 warnings.filterwarnings("ignore", module="nbgrader.api")
@@ -324,13 +325,14 @@ def _intake(course, submission, force):
     if not force and known and already_graded(course, submission):
         outcome.scores = course.scores(submission)
         return outcome, None
-    path, note = find_notebook(submission)
+    path, status, note = find_notebook(submission)
     notebook = None
     if path is not None:
-        notebook, problem = read_notebook(path, submission.assignment)
-        note = note if notebook is not None else problem
+        notebook, read_status, problem = read_notebook(path, submission.assignment)
+        if notebook is None:
+            status, note = read_status, problem
     outcome.problem = note
     if notebook is None:
-        outcome.status, outcome.scores = note.split(":")[0], dict.fromkeys(possible, 0.0)
+        outcome.status, outcome.scores = status, dict.fromkeys(possible, 0.0)
         return outcome, None
     return outcome, stage(course, submission, notebook)

@@ -77,6 +77,33 @@ def _recv_frame(connection, limit=2 * wire.MAX_PAYLOAD_BYTES):
 
 # -- in the submission's kernel -----------------------------------------------------
 
+def kernel_call(function, *arguments):
+    """The code the grader executes in a kernel to call one of this module's functions.
+
+    The grader's side of the protocol (:class:`~autograder.preprocessors.executeapart.ExecuteApart`)
+    builds every call it makes into a kernel here, so that each names a real function:
+    ``kernel_call(serve_calls, 30.0)``. The arguments cross as JSON, and the call binds
+    no name in the kernel's namespace.
+
+    Parameters
+    ----------
+    function : callable
+        A function of this module (:func:`listen`, :func:`serve_calls`, :func:`install`,
+        :func:`hang_up`).
+    *arguments
+        Its arguments: JSON data (strings, numbers, lists).
+
+    Returns
+    -------
+    str
+        One line of Python.
+    """
+    if getattr(function, "__module__", None) != __name__ or globals().get(function.__name__) is not function:
+        raise ValueError(f"{function!r} is not a function of {__name__}")
+    return (f"__import__({__name__!r}, fromlist=[{function.__name__!r}]).{function.__name__}"
+            f"(*__import__('json').loads({json.dumps(arguments)!r}))")
+
+
 _listener = None
 
 

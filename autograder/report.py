@@ -3,7 +3,7 @@
 from collections import Counter
 from pathlib import Path
 
-from autograder.intake import GRADER_ERROR
+from autograder.intake import GRADER_ERROR, REFUSED
 
 
 def pass_rates(outcomes):
@@ -70,7 +70,7 @@ def write_report(outcomes, folder, enforcement=None):
     if problems:
         lines += ["", "## Needs attention", ""]
         lines += [f"- {o.student} / {o.assignment}: "
-                  + (o.problem if o.problem.startswith(o.status) else "; ".join(filter(None, [o.status, o.problem])))
+                  + (o.problem if o.status in REFUSED else "; ".join(filter(None, [o.status, o.problem])))
                   for o in problems]
     if enforcement:
         lines += ["", "## What was enforced on this run", ""]

@@ -4,6 +4,7 @@ import csv
 from dataclasses import asdict, dataclass, field
 
 from autograder.intake import GRADED, GRADER_ERROR
+from autograder.nbgrader_cells import function_name  # noqa: F401 (CSV columns are named after graded functions)
 
 # grades.csv columns before the per-function ones, and after them.
 STUDENT, ASSIGNMENT, STATUS = "student", "assignment", "status"
@@ -18,7 +19,8 @@ class Outcome:
     ----------
     student, assignment : str
     status : str
-        ``"graded"``, or what prevented grading ("missing notebook: ...").
+        One of :mod:`autograder.intake`'s status constants: ``GRADED``, ``GRADER_ERROR``,
+        or what refused the submission (``MISSING_NOTEBOOK``, ...).
     scores : dict
         ``{"<function>": points earned}`` for each graded function.
     possible : dict
@@ -55,11 +57,6 @@ class Outcome:
 
     def to_dict(self):
         return asdict(self) | {"total": self.total, "max_score": self.max_score}
-
-
-def function_name(test_id):
-    """``"test_softmax"`` -> ``"softmax"``: CSV columns are named after graded functions."""
-    return test_id.removeprefix("test_")
 
 
 def write_csv(outcomes, path):

@@ -3,9 +3,62 @@
 import os
 import warnings
 
+import nbformat
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+class Cells:
+    """Factories for nbgrader cells (schema 3), as a source notebook holds them: no kernel, no nbgrader batch."""
+
+    @staticmethod
+    def meta(grade_id, *, grade=False, solution=False, locked=False, points=None):
+        meta = {"grade": grade, "solution": solution, "locked": locked, "task": False,
+                "grade_id": grade_id, "schema_version": 3}
+        return meta | ({"points": points} if points is not None else {})
+
+    @classmethod
+    def answer(cls, grade_id, source="def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"):
+        """An autograded answer cell whose grade_id is the function's name."""
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata.nbgrader = cls.meta(grade_id, solution=True)
+        return cell
+
+    @classmethod
+    def test(cls, grade_id, source="assert True", points=1):
+        """An autograded test cell (``grade_id`` is ``test_<function>``)."""
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata.nbgrader = cls.meta(grade_id, grade=True, locked=True, points=points)
+        return cell
+
+    @classmethod
+    def setup(cls, grade_id="setup", source="import numpy as np"):
+        """A read-only setup cell."""
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata.nbgrader = cls.meta(grade_id, locked=True)
+        return cell
+
+    @staticmethod
+    def markdown(source="Some words."):
+        return nbformat.v4.new_markdown_cell(source)
+
+    @staticmethod
+    def code(source="x = 1"):
+        """A plain code cell, with no nbgrader metadata."""
+        return nbformat.v4.new_code_cell(source)
+
+    @staticmethod
+    def notebook(*cells):
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = list(cells)
+        return notebook
+
+
+@pytest.fixture
+def cells():
+    """Cell and notebook factories (:class:`Cells`)."""
+    return Cells
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +107,28 @@ def site(request):
         request.getfixturevalue("built")
     assert (SITE / "index.html").is_file(), f"no site in {SITE}"
     return SITE
+
+
+#: Fixtures that grade notebooks through nbgrader, run nbgrader's release or start kernels, and those that build
+#: the site.
+#: ``item.fixturenames`` is the closure of what a test requests, so a fixture built on these is covered too.
+GRADING_FIXTURES = {"graded", "graded_class", "red_team", "blinded_mutants", "batch", "grades", "submission",
+                    "regenerated"}
+BOOK_FIXTURES = {"built", "site"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tests, so that ``-m "not grading and not book"`` (``./course test --fast``) leaves them out.
+
+    A test that uses a grading fixture gets ``grading``; one that uses the built site gets ``book``. Tests that
+    grade or execute notebooks without such a fixture carry ``@pytest.mark.grading`` themselves.
+    """
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & GRADING_FIXTURES:
+            item.add_marker(pytest.mark.grading)
+        if names & BOOK_FIXTURES:
+            item.add_marker(pytest.mark.book)
 
 
 @pytest.hookimpl(trylast=True)

@@ -52,3 +52,63 @@ def test_variant_is_graded_as_expected(graded, variant):
         assert verdict.total == verdict.max_total, (
             f"rejected ({verdict.total:g}/{verdict.max_total:g}): {variant.description}"
         )
+
+
+# -- packing variants into notebooks (fast: no grading) ----------------------------------------
+
+
+def variant(tmp_path, function, name, source=None):
+    """A catalogue file ``<function>/<name>.py`` for a made-up assignment."""
+    from autograder.catalogue import ALTERNATIVE, Variant
+
+    path = tmp_path / function / f"{name}.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source or f"# {name.replace('_', ' ')}\ndef {function}():\n    return 0\n")
+    return Variant("chX", function, MUTANT if name.startswith("mutant_") else ALTERNATIVE, path)
+
+
+def test_packs_hold_at_most_one_variant_per_function(tmp_path):
+    """Do variants of different functions share a notebook, and two of one function never?"""
+    from autograder.catalogue import pack
+
+    group = [variant(tmp_path, "f", "mutant_a"), variant(tmp_path, "f", "mutant_b"), variant(tmp_path, "g", "mutant_c"),
+             variant(tmp_path, "g", "alt_d")]
+    assert [[v.name for v in p] for p in pack(group, MUTANT)] == [["mutant_a", "mutant_c"], ["mutant_b"]]
+    assert [[v.name for v in p] for p in pack(group, "alt")] == [["alt_d"]]
+
+
+def test_mutants_that_mention_each_other_never_share(tmp_path):
+    """Does a mutant that calls another function, or whose tests call it, get a notebook apart from that one's mutants?"""
+    from autograder.catalogue import pack
+
+    calls_g = variant(tmp_path, "f", "mutant_a", "# calls g\ndef f():\n    return g()\n")
+    plain_g, plain_h = variant(tmp_path, "g", "mutant_b"), variant(tmp_path, "h", "mutant_c")
+    assert [[v.name for v in p] for p in pack([calls_g, plain_g, plain_h], MUTANT, {})] == [["mutant_a", "mutant_c"],
+                                                                                            ["mutant_b"]]
+    tested_with_f = {"h": "assert h() == f()"}
+    assert [[v.name for v in p] for p in pack([calls_g, plain_h], MUTANT, tested_with_f)] == [["mutant_a"],
+                                                                                               ["mutant_c"]]
+    assert len(pack([calls_g, plain_g], MUTANT)) == 1, "without test sources, only the function itself clashes"
+
+
+def test_a_variant_describes_itself_with_its_first_comment(tmp_path):
+    """Are a variant's name, label and description read from its file?"""
+    mutant = variant(tmp_path, "f", "mutant_off_by_one")
+    assert (mutant.name, mutant.label, mutant.description) == ("mutant_off_by_one", "chX/f/mutant_off_by_one",
+                                                               "mutant off by one")
+
+
+def test_verdicts_and_the_mutation_report(tmp_path):
+    """Is a mutant caught when its function loses points, an alternative accepted with full marks everywhere,
+    and does the report count both and name each miss?"""
+    from autograder.catalogue import Verdict, report
+
+    caught = Verdict(variant(tmp_path, "f", "mutant_a"), 0.0, 1.0, 2.0, 3.0, "graded")
+    missed = Verdict(variant(tmp_path, "f", "mutant_b"), 1.0, 1.0, 3.0, 3.0, "graded")
+    broken = Verdict(variant(tmp_path, "f", "mutant_c"), 0.0, 1.0, 0.0, 3.0, "corrupt notebook")
+    accepted = Verdict(variant(tmp_path, "f", "alt_d"), 1.0, 1.0, 3.0, 3.0, "graded")
+    rejected = Verdict(variant(tmp_path, "f", "alt_e"), 1.0, 1.0, 2.0, 3.0, "graded")
+    assert [v.ok for v in (caught, missed, broken, accepted, rejected)] == [True, False, False, True, False]
+    text = report([caught, missed, broken, accepted, rejected])
+    assert text.splitlines()[1].split() == ["chX", "f", "1/3", "1/2"]
+    assert "NOT CAUGHT: chX/f/mutant_b (mutant b)" in text and "REJECTED: chX/f/alt_e (alt e)" in text

@@ -185,9 +185,31 @@ def test_a_kernel_that_dies_during_a_call_is_reported(submission):
     assert judge_side.broken and time.monotonic() - started < 10
 
 
+# -- the grader's calls into a kernel ------------------------------------------------------
+
+
+def test_a_kernel_call_names_a_real_function_and_carries_json():
+    """Is each call the grader makes into a kernel one line naming a function of autograder.remote,
+    its arguments as JSON, binding nothing in the kernel's namespace?"""
+    code = remote.kernel_call(remote.install, "/tmp/x/calls", ["f", "g"], 120.0)
+    assert code == ("__import__('autograder.remote', fromlist=['install']).install"
+                    "(*__import__('json').loads('[\"/tmp/x/calls\", [\"f\", \"g\"], 120.0]'))")
+    namespace = {}
+    exec(remote.kernel_call(remote.hang_up), namespace)
+    assert set(namespace) == {"__builtins__"}
+
+
+def test_a_kernel_call_refuses_what_is_not_the_protocols():
+    """Does kernel_call refuse anything but a function of autograder.remote?"""
+    for function in (print, wire.encode, lambda: None):
+        with pytest.raises(ValueError, match="is not a function of autograder.remote"):
+            remote.kernel_call(function)
+
+
 # -- the two-kernel execution step -------------------------------------------------------
 
 
+@pytest.mark.grading
 def test_tests_run_in_another_process_and_folder(tmp_path):
     """Does a test cell run in the judge (another process, another folder), the setup in both, prints shown?"""
     notebook = nbformat.v4.new_notebook()
@@ -228,6 +250,7 @@ def _split_notebook(visible):
     return notebook
 
 
+@pytest.mark.grading
 @pytest.mark.parametrize("visible_passes", [True, False])
 def test_split_tests_run_visible_asserts_with_the_code_and_hidden_ones_in_the_judge(tmp_path, visible_passes):
     """Does a split test cell run its visible part in the submission's kernel, and its hidden part in the judge

@@ -112,6 +112,31 @@ def test_link_checker_catches_broken_links(tmp_path):
     assert broken_links(tmp_path, tmp_path / "book" / "a.html") == []
 
 
+def test_link_checker_reads_every_kind_of_link(tmp_path):
+    """Are srcset candidates, a meta refresh and a folder's index.html followed, and ids and names both anchors?"""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.html").write_text('<a name="old">x</a>')
+    page = tmp_path / "page.html"
+    page.write_text('<img srcset="a.png 1x, b.png 2x"><meta http-equiv="Refresh" content="0; url=\'gone.html\'">'
+                    '<a href="docs/#old">folder</a><a href="docs/#new">folder</a>')
+    (tmp_path / "a.png").write_bytes(b"")
+    assert parse(page).links[:3] == [("img", "srcset", "a.png"), ("img", "srcset", "b.png"),
+                                     ("meta", "content", "gone.html")]
+    assert broken_links(tmp_path, page) == ["<img srcset='b.png'> names a missing file",
+                                            "<meta content='gone.html'> names a missing file",
+                                            "<a href='docs/#new'> names a missing anchor"]
+
+
+@pytest.mark.parametrize("url, internal", [
+    ("page.html#x", True), ("#x", True), ("../a/b.png", True), ("https://example.org", False),
+    ("//cdn.example.org/x.js", False), ("mailto:a@b.c", False), ("javascript:alert(1)", False),
+    ("data:image/png;base64,AA", False),
+])
+def test_only_links_that_stay_on_the_site_are_checked(url, internal):
+    """Are relative links internal, and absolute, protocol-relative, javascript: and data: URLs not?"""
+    assert is_internal(url) is internal
+
+
 class Glossary(html.parser.HTMLParser):
     """Entries of a Sphinx glossary: each entry's terms (dt) and the links in its definition (dd)."""
 

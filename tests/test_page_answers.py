@@ -29,6 +29,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.nbgrader_cells import TEST_PREFIX, function_name, grade_id, is_answer, is_test, nbgrader, with_answers
+
 REPO = Path(__file__).resolve().parent.parent
 BOOK = REPO / "book"
 SOLUTIONS = REPO / "solutions"
@@ -148,15 +150,14 @@ def pages():
 def graded_functions(assignment):
     """``{function: (is_class, required, positional, points)}`` from the source notebook."""
     notebook = json.loads((SOLUTIONS / assignment / f"{assignment}.ipynb").read_text())
-    points = {c["metadata"]["nbgrader"]["grade_id"].removeprefix("test_"): c["metadata"]["nbgrader"].get("points", 0)
-              for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade")}
+    points = {function_name(grade_id(c)): nbgrader(c).get("points", 0) for c in notebook["cells"] if is_test(c)}
     functions = {}
     for cell in notebook["cells"]:
-        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-        if grade_id in points and cell["metadata"]["nbgrader"].get("solution"):
+        if grade_id(cell) in points and is_answer(cell):
+            function = grade_id(cell)
             node = next(n for n in ast.parse("".join(cell["source"])).body
-                        if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == grade_id)
-            functions[grade_id] = (isinstance(node, ast.ClassDef), *_signature(node), float(points[grade_id]))
+                        if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == function)
+            functions[function] = (isinstance(node, ast.ClassDef), *_signature(node), float(points[function]))
     return functions
 
 
@@ -235,8 +236,8 @@ def reference_controls(assignment, spec):
     notebook = json.loads((SOLUTIONS / assignment / f"{assignment}.ipynb").read_text())
     controls = []
     for cell in notebook["cells"]:
-        function = cell["metadata"].get("nbgrader", {}).get("grade_id")
-        if function in spec and cell["metadata"]["nbgrader"].get("solution"):
+        function = grade_id(cell)
+        if function in spec and is_answer(cell):
             source = re.sub(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", "", "".join(cell["source"]), flags=re.M)
             page = parse_page_source(f"control_{assignment}", _rename(source, function, f"{function}_on_page"))
             definition = next(d for d in page.definitions if d.name == f"{function}_on_page")
@@ -260,9 +261,8 @@ def hidden_and_visible_tests(assignment):
     notebook = json.loads((SOLUTIONS / assignment / f"{assignment}.ipynb").read_text())
     tests = {}
     for cell in notebook["cells"]:
-        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
-        if cell["metadata"].get("nbgrader", {}).get("grade") and grade_id.startswith("test_"):
-            tests[grade_id.removeprefix("test_")] = "".join(cell["source"])
+        if is_test(cell) and grade_id(cell).startswith(TEST_PREFIX):
+            tests[function_name(grade_id(cell))] = "".join(cell["source"])
     return tests
 
 
@@ -290,11 +290,7 @@ def write_submissions(all_candidates, folder):
         source = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
         packs = pack(group, hidden_and_visible_tests(assignment)) + [[]]          # [] is the untouched notebook
         for k, members in enumerate(packs):
-            notebook = nbformat.from_dict(source)
-            answers = {member.function: member.source for member in members}
-            for cell in notebook.cells:
-                if cell.metadata.get("nbgrader", {}).get("grade_id") in answers:
-                    cell.source = answers[cell.metadata.nbgrader.grade_id]
+            notebook = with_answers(source, {member.function: member.source for member in members})
             student = f"c{k:03d}"
             target = folder / student / assignment / f"{assignment}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -132,6 +132,7 @@ def test_unknown_assignment_is_refused(classroom, tmp_path):
     assert pipeline.main(source=classroom, assignment="ch9_nothing", output=tmp_path, progress=False) == 2
 
 
+@pytest.mark.grading
 def test_lms_zip_is_collected_and_graded(tmp_path):
     """Is an LMS download zip collected with nbgrader's zip_collect and graded per student?"""
     archive = tmp_path / "download.zip"

@@ -17,6 +17,7 @@ from autograder.course import SPLIT_TESTS, source_notebook
 from autograder.grade import grade
 from autograder.intake import Submission
 from autograder.limits import DEFAULT_LIMITS
+from autograder.nbgrader_cells import grade_id, sources_of_tests, with_answers
 
 CH1, CH5, CH6 = "ch1_normalizing", "ch5_softmax", "ch6_tensorflow"
 
@@ -40,11 +41,7 @@ def ch1(answers=None, prefix=""):
     """ch1's source notebook with both answers wrong, plus ``prefix`` code before them."""
     answers = answers or {"normalize_inputs": prefix + WRONG_NORMALIZE, "batchnorm_forward": WRONG_BATCHNORM}
     notebook = nbformat.read(source_notebook(CH1), as_version=4)
-    for cell in notebook.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
-    return notebook
+    return with_answers(notebook, answers)
 
 
 # Chapter 6, every answer wrong in a way its visible asserts (a layer's weights, a model's
@@ -74,9 +71,8 @@ def ch6(prefix=""):
     """ch6's source notebook with every answer wrong, plus ``prefix`` code before the first."""
     notebook = nbformat.read(source_notebook(CH6), as_version=4)
     for cell in notebook.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in CH6_WRONG:
-            cell.source = (prefix if grade_id == "minimize_cost" else "") + CH6_WRONG[grade_id]
+        if grade_id(cell) in CH6_WRONG:
+            cell.source = (prefix if grade_id(cell) == "minimize_cost" else "") + CH6_WRONG[grade_id(cell)]
     return notebook
 
 
@@ -87,7 +83,7 @@ def edit_cells(keep):
 
 
 def grade_ids(cells):
-    return [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in cells]
+    return [grade_id(cell) for cell in cells]
 
 
 def solution_with(prefix, wrap_batchnorm=None):
@@ -98,10 +94,9 @@ def solution_with(prefix, wrap_batchnorm=None):
     """
     notebook = nbformat.read(source_notebook(CH1), as_version=4)
     for cell in notebook.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id == "normalize_inputs":
+        if grade_id(cell) == "normalize_inputs":
             cell.source = prefix + "\n" + cell.source
-        if grade_id == "batchnorm_forward" and wrap_batchnorm:
+        if grade_id(cell) == "batchnorm_forward" and wrap_batchnorm:
             cell.source += f"\n\nbatchnorm_forward = {wrap_batchnorm}(batchnorm_forward)\n"
     return notebook
 
@@ -295,7 +290,7 @@ def _loop_on_large_batches(function):
 def ch5_wrong_softmax():
     notebook = nbformat.read(source_notebook(CH5), as_version=4)
     for cell in notebook.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "softmax":
+        if grade_id(cell) == "softmax":
             cell.source = """
 import numpy as np, tensorflow as tf
 
@@ -396,15 +391,15 @@ def blinded_mutants(tmp_path_factory):
     source = nbformat.read(source_notebook(CH6), as_version=4)
     functions = {name.removeprefix("test_") for name in SPLIT_TESTS[CH6]}
     chosen = [v for v in catalogue.variants(CH6) if v.function in functions]
-    forge = {cell.metadata.nbgrader.grade_id: FORGE_RECEIPTS + cell.source for cell in source.cells
-             if cell.metadata.get("nbgrader", {}).get("grade_id") == "minimize_cost"}
+    forge = {grade_id(cell): FORGE_RECEIPTS + cell.source for cell in source.cells
+             if grade_id(cell) == "minimize_cost"}
     root = tmp_path_factory.mktemp("blinded")
     submissions, members = [], {}
-    for index, group in enumerate(catalogue.pack(chosen, catalogue.MUTANT, catalogue.test_cell_sources(source))):
+    for index, group in enumerate(catalogue.pack(chosen, catalogue.MUTANT, sources_of_tests(source))):
         folder = root / "submitted" / f"blinded-{index:02d}" / CH6
         folder.mkdir(parents=True)
         answers = dict(forge, **{variant.function: variant.path.read_text() for variant in group})
-        nbformat.write(catalogue.with_answers(source, answers), folder / f"{CH6}.ipynb")
+        nbformat.write(with_answers(source, answers), folder / f"{CH6}.ipynb")
         submissions.append(Submission(f"blinded-{index:02d}", CH6, folder))
         members.update({variant.label: (submissions[-1], variant) for variant in group})
     outcomes = dict(zip(submissions, grade(submissions, output=root / "course", workers=2, feedback=False,

@@ -1,9 +1,11 @@
-"""Does the website work in a real browser, the way students use it?
+"""Does the website work in a real browser, the way students use it, in both editions?
 
 Chromium (Debian's, driven by Playwright) opens the built site served on
-localhost, every page listed in ``_toc.yml``, at desktop and phone widths. The
-site must work offline: any request that leaves localhost is blocked and counts
-as a failure. Screenshots go to ``test-artifacts/screenshots/`` for a human look.
+localhost, every page listed in ``_toc.yml`` in English and in Chinese
+(``zh/``), at desktop and phone widths. The site must work offline: any request
+that leaves localhost is blocked and counts as a failure. Screenshots go to
+``test-artifacts/screenshots/`` (the Chinese edition's to ``zh/`` in it) for a
+human look.
 
 Set ``BNWEEK_CHROMIUM`` to use another Chromium binary, and
 ``BNWEEK_PREBUILT_SITE=1`` to test the site already in ``_build/html`` without
@@ -14,6 +16,8 @@ import functools
 import http.server
 import os
 import re
+import shutil
+import subprocess
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +27,7 @@ import pytest
 import yaml
 
 from autograder.course import EXERCISES, REPO
+from autograder.release import translated_path
 
 CHROMIUM = Path(os.environ.get("BNWEEK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -58,10 +63,18 @@ def toc_pages(toc_file=REPO / "_toc.yml"):
 
 PAGES = toc_pages()
 CHAPTERS = [page for page in PAGES if re.fullmatch(r"book/ch\d+_\w+", page)]
+# Each edition's folder under the site's root, and its language as the page's <html lang> gives it.
+EDITIONS = {"": "en", "zh/": "zh-CN"}
+CHINESE = "zh/"
+BOTH = [f"{edition}{page}" for edition in EDITIONS for page in PAGES]
 
 
 def page_id(docname):
-    return docname.removeprefix("book/")
+    return docname.replace("book/", "")
+
+
+def edition_of(path):
+    return CHINESE if path.startswith(CHINESE) else ""
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -180,7 +193,7 @@ def phone(browser, server):
 
 
 def screenshot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / name).parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
@@ -211,7 +224,7 @@ MATH = """() => [...document.querySelectorAll('article .math')].map(el => ({
 
 
 @pytest.mark.book
-@pytest.mark.parametrize("docname", PAGES, ids=page_id)
+@pytest.mark.parametrize("docname", BOTH, ids=page_id)
 def test_page_renders_cleanly(desktop, docname):
     """Does the page load with no console error, typeset math, loaded images with alt text, and sound headings?"""
     page = desktop.open(f"{docname}.html")
@@ -255,7 +268,7 @@ OVERFLOWING = """(limit) => {
 
 
 @pytest.mark.book
-@pytest.mark.parametrize("docname", PAGES, ids=page_id)
+@pytest.mark.parametrize("docname", BOTH, ids=page_id)
 def test_page_is_readable_on_a_phone(phone, docname):
     """At 390 px wide, does the page fit the screen with no sideways scrolling?"""
     page = phone.open(f"{docname}.html")
@@ -270,17 +283,18 @@ def test_page_is_readable_on_a_phone(phone, docname):
 
 
 @pytest.mark.book
-def test_next_and_previous_links_walk_the_toc(desktop):
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.strip("/") or "en")
+def test_next_and_previous_links_walk_the_toc(desktop, edition):
     """Does clicking "next" from the home page visit every page in toc order, and "previous" walk back?"""
     desktop.skip_math()
-    desktop.page.goto(f"{desktop.base_url}/index.html")
+    desktop.page.goto(f"{desktop.base_url}/{edition}index.html")
     # index.html redirects to the home page.
-    desktop.page.wait_for_url(f"**/{PAGES[0]}.html", wait_until="domcontentloaded", timeout=10_000)
+    desktop.page.wait_for_url(f"**/{edition}{PAGES[0]}.html", wait_until="domcontentloaded", timeout=10_000)
     visited = [desktop.path()]
     while desktop.page.locator("a.right-next").count():
         visited.append(desktop.follow(desktop.page.locator("a.right-next")))
         assert len(visited) <= len(PAGES), f"'next' runs past the last page: {visited}"
-    assert visited == [f"{page}.html" for page in PAGES]
+    assert visited == [f"{edition}{page}.html" for page in PAGES]
     walked_back = [desktop.path()]
     while desktop.page.locator("a.left-prev").count():
         walked_back.append(desktop.follow(desktop.page.locator("a.left-prev")))
@@ -290,14 +304,15 @@ def test_next_and_previous_links_walk_the_toc(desktop):
 
 
 @pytest.mark.book
-def test_sidebar_lists_and_opens_every_page(desktop):
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.strip("/") or "en")
+def test_sidebar_lists_and_opens_every_page(desktop, edition):
     """Does the sidebar list every toc page in order, and does clicking each entry open that page?"""
     desktop.skip_math()
-    desktop.open(f"{PAGES[0]}.html")
+    desktop.open(f"{edition}{PAGES[0]}.html")
     sidebar = "nav.bd-docs-nav a.reference"
     hrefs = desktop.page.locator(sidebar).evaluate_all("links => links.map(a => a.href)")
     targets = [urlsplit(href).path.lstrip("/") for href in hrefs]
-    assert targets == [f"{page}.html" for page in PAGES], "the sidebar must list the toc's pages in order"
+    assert targets == [f"{edition}{page}.html" for page in PAGES], "the sidebar must list the toc's pages in order"
     for index, target in enumerate(targets):
         assert desktop.follow(desktop.page.locator(sidebar).nth(index)) == target
         assert desktop.page.locator(f"{ARTICLE} h1").first.is_visible(), f"{target} shows no title"
@@ -328,10 +343,10 @@ def test_search_finds_momentum(desktop):
 
 
 @pytest.mark.book
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=page_id)
+@pytest.mark.parametrize("chapter", [f"{edition}{chapter}" for edition in EDITIONS for chapter in CHAPTERS], ids=page_id)
 def test_exercise_notebook_downloads(desktop, chapter, tmp_path):
-    """Does the chapter's exercise link download the current student notebook, a valid nbformat file?"""
-    assignment = page_id(chapter)
+    """Does the chapter's exercise link download the current student notebook of its edition, a valid nbformat file?"""
+    assignment = chapter.rsplit("/", 1)[-1]
     page = desktop.open(f"{chapter}.html")
     link = page.locator(f'{ARTICLE} a.download[href$="/{assignment}.ipynb"]')
     assert link.count() >= 1, f"{chapter} has no download link to {assignment}.ipynb"
@@ -343,7 +358,90 @@ def test_exercise_notebook_downloads(desktop, chapter, tmp_path):
     download.save_as(saved)
     notebook = nbformat.read(saved, as_version=4)
     nbformat.validate(notebook)
-    assert saved.read_bytes() == (EXERCISES / assignment / f"{assignment}.ipynb").read_bytes(), (
-        f"the site serves a stale {assignment}.ipynb: rebuild after ./course release"
+    expected = (translated_path(assignment, "zh_CN") if edition_of(chapter) == CHINESE
+                else EXERCISES / assignment / f"{assignment}.ipynb")
+    assert saved.read_bytes() == expected.read_bytes(), (
+        f"{chapter} serves a stale or wrong {assignment}.ipynb (want {expected.relative_to(REPO)}): "
+        "rebuild after ./course release"
     )
+    assert not desktop.problems, "\n".join(desktop.problems)
+
+
+@pytest.mark.book
+def test_chinese_search_finds_momentum(desktop):
+    """Does the Chinese edition's search page find 动量 (momentum), and does a result open a chapter that uses it?"""
+    page = desktop.open(f"{CHINESE}search.html?q=动量")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results ul.search li a').length > 0"
+        " || /did not match|no results|没有|未找到/i.test(document.querySelector('#search-results')?.textContent || '')",
+        timeout=30_000,
+    )
+    results = page.locator("#search-results ul.search li a")
+    found = [urlsplit(href).path.lstrip("/") for href in results.evaluate_all("links => links.map(a => a.href)")]
+    chapters = [f for f in found if f.removesuffix(".html") in {CHINESE + chapter for chapter in CHAPTERS}]
+    assert chapters, f"searching '动量' found no Chinese chapter: {found}"
+    results.filter(has_text=re.compile(".")).first.click()
+    page.wait_for_load_state("load")
+    assert "动量" in page.locator(ARTICLE).inner_text()
+    assert not desktop.problems, "\n".join(desktop.problems)
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("docname", BOTH, ids=page_id)
+def test_language_link_opens_the_counterpart(desktop, docname):
+    """Does the page's language link open the same page in the other edition, in that language?"""
+    desktop.skip_math()
+    desktop.open(f"{docname}.html")
+    edition = edition_of(docname)
+    other = "" if edition == CHINESE else CHINESE
+    page_name = docname.removeprefix(edition)
+    link = desktop.page.locator(f"{ARTICLE} nav.bnweek-languages a.bnweek-language")
+    assert link.count() == 1, f"{docname} has {link.count()} language link(s)"
+    assert link.get_attribute("hreflang") == EDITIONS[other]
+    assert desktop.follow(link) == f"{other}{page_name}.html"
+    assert desktop.page.evaluate("() => document.documentElement.lang") == EDITIONS[other]
+    assert desktop.page.locator(f"{ARTICLE} h1").first.is_visible()
+    assert not desktop.problems, "\n".join(desktop.problems)
+
+
+def cjk_font_families():
+    """Font families installed here that cover Chinese (fontconfig's view), lower-cased."""
+    if not shutil.which("fc-list"):
+        pytest.skip("no fc-list to ask which fonts cover Chinese")
+    listing = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    families = {name.strip().lower() for line in listing.splitlines() for name in line.split(",") if name.strip()}
+    if not families:
+        pytest.fail("no font covering Chinese is installed: install one (Debian: apt-get install fonts-wqy-microhei)")
+    return families
+
+
+# Marks the article's h1 and its first paragraph whose text is Chinese, for the font check below.
+MARK_CJK = """() => {
+    const cjk = /[\u4e00-\u9fff]/;
+    const heading = document.querySelector('article.bd-article h1');
+    const paragraph = [...document.querySelectorAll('article.bd-article p')].find(p => cjk.test(p.textContent));
+    if (heading && cjk.test(heading.textContent)) heading.setAttribute('data-cjk-check', 'heading');
+    if (paragraph) paragraph.setAttribute('data-cjk-check', 'paragraph');
+    return [!!heading && cjk.test(heading.textContent), !!paragraph];
+}"""
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("docname", [f"{CHINESE}{page}" for page in (PAGES[0], CHAPTERS[0], "book/glossary")], ids=page_id)
+def test_chinese_text_is_drawn_with_a_chinese_font(desktop, docname):
+    """Is the Chinese edition's text drawn with an installed font that covers Chinese, not missing-glyph boxes?"""
+    families = cjk_font_families()
+    page = desktop.open(f"{docname}.html")
+    heading, paragraph = page.evaluate(MARK_CJK)
+    assert paragraph, f"{docname} has no paragraph of Chinese text"
+    screenshot(page, f"zh/cjk-{page_id(docname).removeprefix(CHINESE)}")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": 1})["root"]["nodeId"]
+    for kind in (["heading"] if heading else []) + ["paragraph"]:
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": f'[data-cjk-check="{kind}"]'})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        chinese = [font for font in fonts if font["familyName"].lower() in families and font["glyphCount"] > 0]
+        assert chinese, f"{docname}: the {kind}'s text is drawn with {fonts}, none of them a Chinese font ({sorted(families)[:4]})"
     assert not desktop.problems, "\n".join(desktop.problems)

@@ -10,6 +10,8 @@ from autograder.course import SOLUTIONS, assignments, source_notebook
 
 LIMIT_SECONDS = 60
 
+pytestmark = pytest.mark.grading  # each test runs a whole notebook in a kernel
+
 
 @pytest.mark.parametrize("assignment", assignments())
 def test_solution_notebook_runs_in_under_a_minute(assignment):

@@ -28,6 +28,7 @@ from nbclient import NotebookClient
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Float, Unicode
 
+from autograder import nbgrader_cells, remote
 from autograder.preprocessors.hidetestinternals import HIDDEN_BEGIN
 
 #: The judge's own cells get this long beyond the time a single call may take.
@@ -137,17 +138,19 @@ class ExecuteApart(Execute):
 
     def _connect(self, judge):
         """Open the submission's socket for calls (before any of its cells run); bind the proxies in the judge."""
-        arguments = json.dumps([self.socket_path, list(self.roles.get("functions", [])), self.call_seconds])
-        self._silently(self, f"__import__('autograder.remote', fromlist=['listen']).listen({self.socket_path!r})")
-        self._silently(judge, f"__import__('autograder.remote', fromlist=['install']).install("
-                              f"*__import__('json').loads({arguments!r}))")
+        self._silently(self, remote.listen, self.socket_path)
+        self._silently(judge, remote.install, self.socket_path, list(self.roles.get("functions", [])),
+                       self.call_seconds)
 
     @staticmethod
-    def _silently(client, code):
+    def _silently(client, function, *arguments):
+        """Call ``autograder.remote.<function>(*arguments)`` in ``client``'s kernel, showing nothing."""
+        code = remote.kernel_call(function, *arguments)
         reply = client.wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
         if reply is None or reply["content"]["status"] != "ok":
             error = (reply or {}).get("content", {})
-            raise RuntimeError(f"the grader's own code failed in a kernel: {error.get('evalue', 'no reply')}")
+            raise RuntimeError(f"the grader's own code failed in a kernel ({function.__name__}): "
+                               f"{error.get('ename', 'no reply')}: {error.get('evalue', '')}")
 
     def _run_cell(self, judge, cell, resources, index):
         """A test cell in the judge, a setup cell in both kernels, anything else in the submission's.
@@ -156,7 +159,7 @@ class ExecuteApart(Execute):
         its hidden region in the judge.
         """
         roles = self.roles or {}
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        grade_id = nbgrader_cells.grade_id(cell)
         try:
             if cell.cell_type == "code" and grade_id in roles.get("tests", ()):
                 self._run_test(judge, cell, index)
@@ -195,13 +198,11 @@ class ExecuteApart(Execute):
 
     def _run_test(self, judge, cell, index):
         """Run a test cell in the judge while the submission's kernel answers its calls."""
-        serving = self.kc.execute(
-            f"__import__('autograder.remote', fromlist=['serve_calls']).serve_calls({judge.timeout})",
-            silent=True, store_history=False,
-        )
+        serving = self.kc.execute(remote.kernel_call(remote.serve_calls, judge.timeout), silent=True,
+                                  store_history=False)
         try:
             judge.execute_cell(cell, index, store_history=True)
-            self._silently(judge, "__import__('autograder.remote', fromlist=['hang_up']).hang_up()")
+            self._silently(judge, remote.hang_up)
         except Exception as error:
             if not judge.km.is_alive():
                 raise GraderFault(f"the judge kernel died ({type(error).__name__}: {error})") from error

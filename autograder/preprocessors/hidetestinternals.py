@@ -3,10 +3,10 @@
 import re
 
 import nbformat
-
-from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
+
+from autograder.nbgrader_cells import is_test
 
 #: Where a test cell's hidden region starts and ends (nbgrader's markers).
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -28,7 +28,7 @@ class HideTestInternals(NbGraderPreprocessor):
     ).tag(config=True)
 
     def preprocess_cell(self, cell, resources, cell_index):
-        if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+        if is_test(cell):
             cell.source = HIDDEN_REGION.sub(self.placeholder, cell.source)
             for output in cell.get("outputs", []):
                 if output.output_type == "error":
@@ -45,7 +45,7 @@ def mark_unreached_tests(notebook, problem):
     executed = [i for i, cell in enumerate(notebook.cells) if cell.get("execution_count") is not None]
     first_unfinished = executed[-1] if executed else 0
     for cell in notebook.cells[first_unfinished:]:
-        if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
+        if not is_test(cell):
             continue
         if not any(output.output_type == "error" for output in cell.get("outputs", [])):
             cell.outputs.append(

@@ -16,15 +16,12 @@ import re
 import secrets
 
 import nbformat
-from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from autograder.nbgrader_cells import grade_id, is_test
 
 METADATA_KEY = "bnweek_receipt"
 RECEIPT = re.compile(r"^bnweek-receipt [0-9a-f]+ \S+\n?", re.MULTILINE)
-
-
-def is_test_cell(cell):
-    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
 class AddReceipts(NbGraderPreprocessor):
@@ -34,9 +31,8 @@ class AddReceipts(NbGraderPreprocessor):
         nonce = secrets.token_hex(16)
         nb.metadata[METADATA_KEY] = nonce
         for cell in nb.cells:
-            if is_test_cell(cell):
-                grade_id = cell.metadata.nbgrader.grade_id
-                cell.source = f'{cell.source.rstrip()}\nprint("bnweek-receipt {nonce} {grade_id}")\n'
+            if is_test(cell):
+                cell.source = f'{cell.source.rstrip()}\nprint("bnweek-receipt {nonce} {grade_id(cell)}")\n'
         return nb, resources
 
 
@@ -48,10 +44,9 @@ class CheckReceipts(NbGraderPreprocessor):
         if nonce is None:
             return nb, resources
         for cell in nb.cells:
-            if not is_test_cell(cell):
+            if not is_test(cell):
                 continue
-            grade_id = cell.metadata.nbgrader.grade_id
-            expected = f"bnweek-receipt {nonce} {grade_id}"
+            expected = f"bnweek-receipt {nonce} {grade_id(cell)}"
             printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
             failed = any(o.output_type == "error" for o in cell.outputs)
             if not failed and expected not in printed:

@@ -14,11 +14,15 @@ This extension adds what Sphinx's i18n leaves out:
 - the alt text of executed figures (a cell's ``mystnb.image.alt``, an attribute, not text Sphinx
   extracts) goes through the catalogs too: the gettext builder extracts it, the translated build
   looks it up;
+- a translated message may paste a notebook's glued values (`` {glue:text}`key` ``) like its English:
+  Sphinx parses a translation as a document of its own, which lacks the notebook's glue data, so
+  those roles read the page's glue data that MyST-NB saved while reading the page;
 - on a translated page, a download link to an exercise notebook points at its translated version,
   ``exercises/<id>/<language>/<id>.ipynb``, when there is one (``autograder/release.py`` writes it).
 """
 
 import html
+import json
 from pathlib import Path
 
 from docutils import nodes
@@ -151,7 +155,40 @@ def language_links(app, pagename, templatename, context, doctree):
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(alternates)
 
 
+def _glue_for_translations(retrieve):
+    """Wrap MyST-NB's ``retrieve_glue_data`` so that a translated message finds its page's glue data.
+
+    The page's own document carries the notebook's renderer while it is parsed; the documents Sphinx
+    parses translations into do not, so they read ``<output folder>/<page>.glue.json``, which MyST-NB
+    writes while parsing the page, just before Sphinx translates it.
+    """
+    from myst_nb.core.variables import RetrievalError, VariableOutput
+
+    def retrieve_glue_data(document, key):
+        env = getattr(document.settings, "env", None)
+        if "nb_renderer" in document or env is None or not getattr(env, "mystnb_config", None):
+            return retrieve(document, key)
+        path = Path(env.mystnb_config.output_folder, *f"{env.docname}.glue.json".split("/"))
+        glued = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        if key not in glued:
+            raise RetrievalError(f"No key {key!r} found in glue data for this document.")
+        return VariableOutput(data=glued[key]["data"], metadata=glued[key].get("metadata", {}),
+                              nb_renderer=None, vtype="glue")
+
+    retrieve_glue_data.wrapped = retrieve
+    return retrieve_glue_data
+
+
+def _patch_glue():
+    from myst_nb.ext.glue import directives, roles
+
+    for module in (roles, directives):
+        if not hasattr(module.retrieve_glue_data, "wrapped"):
+            module.retrieve_glue_data = _glue_for_translations(module.retrieve_glue_data)
+
+
 def setup(app):
+    _patch_glue()
     app.add_config_value("bnweek_language_links", [], "html")
     app.add_config_value("bnweek_language_label", "Language", "html")
     app.add_transform(AltText)

@@ -1,0 +1,62 @@
+"""What each cell of a notebook is to nbgrader: the one home of the checks on its metadata.
+
+A source notebook's cells carry nbgrader metadata (schema 3, ``cell.metadata.nbgrader``):
+an *answer* cell has ``solution: true`` and the graded function's name as its ``grade_id``;
+an autograded *test* cell is a code cell with ``grade: true`` and ``solution: false``, whose
+``grade_id`` is ``test_<function>``. Every part of the grader and of the tests asks these
+questions through this module, of NotebookNodes and of plain JSON dicts alike; a cell whose
+metadata is not what nbgrader writes (a submission can hold anything) has no nbgrader role.
+"""
+
+import nbformat
+
+TEST_PREFIX = "test_"
+
+
+def nbgrader(cell):
+    """A cell's nbgrader metadata, ``{}`` when it has none (or what it has is not a mapping)."""
+    metadata = cell.get("metadata") if isinstance(cell, dict) else None
+    found = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def grade_id(cell):
+    """The cell's ``grade_id``, or ``None``."""
+    return nbgrader(cell).get("grade_id")
+
+
+def is_answer(cell):
+    """Whether the cell is an answer cell (``solution: true``): the student writes it."""
+    return bool(nbgrader(cell).get("solution"))
+
+
+def is_test(cell):
+    """Whether the cell is an autograded test cell: code, ``grade: true``, not a solution."""
+    meta = nbgrader(cell)
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def function_name(test_id):
+    """``"test_softmax"`` -> ``"softmax"``: the graded function a test cell (or CSV column) is about."""
+    return test_id.removeprefix(TEST_PREFIX)
+
+
+def with_answers(notebook, answers):
+    """A copy of a notebook whose answer cells named in ``answers`` hold new source.
+
+    Parameters
+    ----------
+    notebook : NotebookNode
+    answers : dict
+        ``{grade_id: new cell source}``.
+    """
+    notebook = nbformat.from_dict(notebook)
+    for cell in notebook.cells:
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    return notebook
+
+
+def sources_of_tests(notebook):
+    """``{function: source of its autograded test cell}`` for a source notebook."""
+    return {function_name(grade_id(cell)): cell.source for cell in notebook.cells if is_test(cell)}
