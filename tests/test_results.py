@@ -58,4 +58,4 @@ def test_a_grader_error_has_no_scores_not_zeros(tmp_path):
     write_csv([outcome(status=GRADER_ERROR, possible={"f": 1.0}, problem="not graded after 3 attempts")], path)
     with open(path, encoding="utf-8") as file:
         row = next(csv.DictReader(file))
-    assert (row[STATUS], row["f"], row[TOTAL], row[POSSIBLE]) == (GRADER_ERROR, "", "0", "1")
+    assert (row[STATUS], row["f"], row[TOTAL], row[POSSIBLE]) == (GRADER_ERROR, "", "", "1"), "not graded is not 0"
