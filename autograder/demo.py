@@ -40,4 +40,8 @@ def main(*, output):
     output = Path(output)
     submitted = make_class(output / "class")
     print(f"demo class written to {submitted}; grading it")
-    return pipeline.main(source=submitted, assignment="all", output=output / "graded", force=True)
+    # The demo's notebooks are the course's own: on a host that cannot confine kernels it still
+    # grades them, and its report's first line says they ran unconfined.
+    unconfined = not pipeline.enforcement().confined
+    return pipeline.main(source=submitted, assignment="all", output=output / "graded", force=True,
+                         unconfined=unconfined)
