@@ -75,5 +75,8 @@ def parser():
 
 
 def main(argv=None):
+    from autograder.environment import prepare
+
+    prepare()
     args = parser().parse_args(argv)
     args.run(args)

@@ -21,7 +21,6 @@ grades it again.
 
 import os
 import shutil
-import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
@@ -48,9 +47,6 @@ from autograder.preprocessors.receipts import AddReceipts
 from autograder.release import release
 from autograder.nbgrader_cells import function_name
 from autograder.results import Outcome
-
-# nbgrader's gradebook code triggers SQLAlchemy 2 autoflush warnings that are not ours to fix.
-warnings.filterwarnings("ignore", module="nbgrader.api")
 
 # nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order; receipts go on
 # last, after OverwriteCells has restored the test cells.

@@ -27,6 +27,7 @@ execution), so each call runs in that kernel's main thread, where an interrupt
 can stop it, and costs well under a millisecond on top of the function itself.
 """
 
+import ast
 import atexit
 import builtins
 import json
@@ -75,15 +76,15 @@ def _recv_frame(connection, limit=2 * wire.MAX_PAYLOAD_BYTES):
     return _recv_exactly(connection, size)
 
 
-# -- in the submission's kernel -----------------------------------------------------
+# -- the grader's calls into a kernel ------------------------------------------------
 
 def kernel_call(function, *arguments):
     """The code the grader executes in a kernel to call one of this module's functions.
 
     The grader's side of the protocol (:class:`~autograder.preprocessors.executeapart.ExecuteApart`)
     builds every call it makes into a kernel here, so that each names a real function:
-    ``kernel_call(serve_calls, 30.0)``. The arguments cross as JSON, and the call binds
-    no name in the kernel's namespace.
+    ``kernel_call(serve_calls, 30.0)`` is ``"...serve_calls(30.0)"``. The arguments are
+    written as Python literals, and the call binds no name in the kernel's namespace.
 
     Parameters
     ----------
@@ -91,7 +92,7 @@ def kernel_call(function, *arguments):
         A function of this module (:func:`listen`, :func:`serve_calls`, :func:`install`,
         :func:`hang_up`).
     *arguments
-        Its arguments: JSON data (strings, numbers, lists).
+        Its arguments: literals (strings, numbers, lists of them).
 
     Returns
     -------
@@ -100,9 +101,17 @@ def kernel_call(function, *arguments):
     """
     if getattr(function, "__module__", None) != __name__ or globals().get(function.__name__) is not function:
         raise ValueError(f"{function!r} is not a function of {__name__}")
-    return (f"__import__({__name__!r}, fromlist=[{function.__name__!r}]).{function.__name__}"
-            f"(*__import__('json').loads({json.dumps(arguments)!r}))")
+    written = ", ".join(map(repr, arguments))
+    try:
+        same = ast.literal_eval(f"[{written}]") == list(arguments)
+    except (ValueError, SyntaxError):
+        same = False
+    if not same:
+        raise ValueError(f"the arguments of {function.__name__} must be literals: {arguments!r}")
+    return f"__import__({__name__!r}, fromlist=[{function.__name__!r}]).{function.__name__}({written})"
 
+
+# -- in the submission's kernel -----------------------------------------------------
 
 _listener = None
 

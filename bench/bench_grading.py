@@ -18,17 +18,18 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
-from autograder.catalogue import MUTANT, pack, variants, with_answers
+from autograder.catalogue import MUTANT, pack, variants
+from autograder.environment import prepare
 from autograder.course import EXERCISES, assignments, nbgrader_config, source_notebook
 from autograder.grade import grade
 from autograder.intake import Submission
+from autograder.nbgrader_cells import grade_id, is_answer, with_answers
 from autograder.release import release
 
 
 def broken(notebook):
     """Every answer cell replaced by code that does not even parse."""
-    answers = {cell.metadata.nbgrader.grade_id: "def oops(:\n    pass\n"
-               for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")}
+    answers = {grade_id(cell): "def oops(:\n    pass\n" for cell in notebook.cells if is_answer(cell)}
     return with_answers(notebook, answers)
 
 
@@ -84,6 +85,7 @@ def pipeline(root, submissions, workers, confined=True):
 
 
 def main():
+    prepare()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-kind", type=int, default=1, help="submissions per kind per assignment")
     parser.add_argument("--workers", type=int, default=None, help="pipeline workers (default: all cores)")

@@ -6,7 +6,9 @@ import warnings
 import nbformat
 import pytest
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from autograder.environment import prepare
+
+prepare()  # what the command entry points set up: PATH for nbgrader's alembic, TensorFlow's log level
 
 
 class Cells:

@@ -190,10 +190,11 @@ def test_a_kernel_that_dies_during_a_call_is_reported(submission):
 
 def test_a_kernel_call_names_a_real_function_and_carries_json():
     """Is each call the grader makes into a kernel one line naming a function of autograder.remote,
-    its arguments as JSON, binding nothing in the kernel's namespace?"""
+    its arguments as literals, binding nothing in the kernel's namespace?"""
     code = remote.kernel_call(remote.install, "/tmp/x/calls", ["f", "g"], 120.0)
-    assert code == ("__import__('autograder.remote', fromlist=['install']).install"
-                    "(*__import__('json').loads('[\"/tmp/x/calls\", [\"f\", \"g\"], 120.0]'))")
+    assert code == "__import__('autograder.remote', fromlist=['install']).install('/tmp/x/calls', ['f', 'g'], 120.0)"
+    assert remote.kernel_call(remote.serve_calls, 130) == (
+        "__import__('autograder.remote', fromlist=['serve_calls']).serve_calls(130)")
     namespace = {}
     exec(remote.kernel_call(remote.hang_up), namespace)
     assert set(namespace) == {"__builtins__"}
@@ -204,6 +205,8 @@ def test_a_kernel_call_refuses_what_is_not_the_protocols():
     for function in (print, wire.encode, lambda: None):
         with pytest.raises(ValueError, match="is not a function of autograder.remote"):
             remote.kernel_call(function)
+    with pytest.raises(ValueError, match="must be literals"):
+        remote.kernel_call(remote.listen, object())
 
 
 # -- the two-kernel execution step -------------------------------------------------------
