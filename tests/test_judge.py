@@ -188,7 +188,7 @@ def test_a_kernel_that_dies_during_a_call_is_reported(submission):
 # -- the grader's calls into a kernel ------------------------------------------------------
 
 
-def test_a_kernel_call_names_a_real_function_and_carries_json():
+def test_a_kernel_call_names_a_real_function_and_writes_literals():
     """Is each call the grader makes into a kernel one line naming a function of autograder.remote,
     its arguments as literals, binding nothing in the kernel's namespace?"""
     code = remote.kernel_call(remote.install, "/tmp/x/calls", ["f", "g"], 120.0)
