@@ -6,6 +6,8 @@ outputs from the same pages and the same execution cache (``autograder/build.py`
 This extension adds what Sphinx's i18n leaves out:
 
 - display math stays out of the catalogs, like code (formulas are shared by both editions);
+- translated pages keep the English headings' anchors, so links between pages resolve in both;
+- exercises' titles go into the catalogs (sphinx-exercise gives them no source, so Sphinx skips them);
 
 - the captions of the table of contents' parts are translated (they are inserted after Sphinx
   translates a page);
@@ -46,16 +48,22 @@ def _figure_images(doctree):
     return [image for image in doctree.findall(nodes.image) if (image.get("alt") or "").strip()]
 
 
-ALT_TEXTS = "bnweek_alt_texts"
+# Messages a page's doctree loses before the gettext builder extracts them (figures' alt text, exercises'
+# titles), recorded on the document while it is read as (message, source, line).
+EXTRA_MESSAGES = "bnweek_extra_messages"
 
 
-def extract_alt_text(app, doctree, docname):
-    """gettext builder: add each figure's alt text (recorded by :class:`AltText`) to the page's catalog."""
+def _record(document, message, node):
+    document.setdefault(EXTRA_MESSAGES, []).append((message, node.source or "", node.line or 0))
+
+
+def extract_extra_messages(app, doctree, docname):
+    """gettext builder: add the messages recorded while the page was read to the page's catalog."""
     if app.builder.name != "gettext":
         return
     catalog = app.builder.catalogs[docname_to_domain(docname, app.config.gettext_compact)]
-    for index, (alt, source, line) in enumerate(doctree.get(ALT_TEXTS, [])):
-        catalog.add(alt, _Origin(source, line, f"{docname}-alt-{index}"))
+    for index, (message, source, line) in enumerate(doctree.get(EXTRA_MESSAGES, [])):
+        catalog.add(message, _Origin(source, line, f"{docname}-extra-{index}"))
 
 
 class AltText(SphinxTransform):
@@ -70,7 +78,8 @@ class AltText(SphinxTransform):
     def apply(self, **kwargs):
         images = _figure_images(self.document)
         if self.app.builder.name == "gettext":
-            self.document[ALT_TEXTS] = [(image["alt"].strip(), image.source or "", image.line or 0) for image in images]
+            for image in images:
+                _record(self.document, image["alt"].strip(), image)
             return
         catalog = _page_catalog(self)
         if catalog is None:
@@ -89,6 +98,50 @@ class KeepMathShared(SphinxTransform):
     def apply(self, **kwargs):
         for node in self.document.findall(nodes.math_block):
             node["translatable"] = False
+
+
+class TranslatableExerciseTitles(SphinxTransform):
+    """An exercise's own title (``{exercise} Batches of two``) is text to translate like any other.
+
+    sphinx-exercise builds it from the directive's argument without a source, so Sphinx would neither
+    extract it nor translate it; giving it the exercise's source and line makes it a message.
+    """
+
+    default_priority = 10  # before Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs):
+        try:
+            from sphinx_exercise.nodes import exercise_subtitle
+        except ImportError:
+            return
+        for subtitle in self.document.findall(exercise_subtitle):
+            if subtitle.source:
+                continue
+            parent = subtitle.parent
+            while parent is not None and not parent.source:
+                parent = parent.parent
+            subtitle.source = parent.source if parent is not None else self.document["source"]
+            subtitle.line = parent.line if parent is not None else 0
+            subtitle.rawsource = subtitle.astext()
+            if self.app.builder.name == "gettext":
+                # sphinx-exercise folds the subtitle into the exercise's title after reading.
+                _record(self.document, subtitle.rawsource, subtitle)
+
+
+class KeepEnglishAnchors(SphinxTransform):
+    """A translated page keeps the English headings' anchors (``ch4_test_time.md#bias-correction``).
+
+    Sphinx parses each translated section title as a document of its own, and MyST records that
+    document's heading slugs as the page's, so the page's English slugs, which links on other pages
+    use, would be lost; the page's own parse kept them on its document.
+    """
+
+    default_priority = 21  # right after Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs):
+        slugs = getattr(self.document, "myst_slugs", None)
+        if slugs:
+            self.env.metadata[self.env.docname]["myst_slugs"] = slugs
 
 
 class TranslateToctreeCaptions(SphinxTransform):
@@ -193,9 +246,12 @@ def setup(app):
     app.add_config_value("bnweek_language_label", "Language", "html")
     app.add_transform(AltText)
     app.add_transform(KeepMathShared)
+    app.add_transform(TranslatableExerciseTitles)
+    app.add_transform(KeepEnglishAnchors)
     app.add_transform(TranslateToctreeCaptions)
     app.add_transform(TranslatedDownloads)
-    app.connect("doctree-resolved", extract_alt_text)
+    app.connect("doctree-resolved", extract_extra_messages)
     app.connect("html-page-context", language_links)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # Bump when a transform above changes what a page reads as, so that every build reads its pages again.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
 
