@@ -120,8 +120,10 @@ def readable_paths(jail):
     """Every host path the kernel sees read-only: the system, Python, and what the jail names."""
     import sys
 
-    python = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-    wanted = [*SYSTEM_PATHS, *sorted(python), *jail.readable]
+    prefixes = (sys.prefix, sys.base_prefix, sys.exec_prefix)
+    # a link (a virtual environment linked from elsewhere) goes in as a link, after what it points to
+    python = sorted({os.path.realpath(p) for p in prefixes}) + sorted({p for p in prefixes if os.path.islink(p)})
+    wanted = [*SYSTEM_PATHS, *python, *jail.readable]
     return [path for path in dict.fromkeys(wanted) if os.path.lexists(path)]
 
 
@@ -160,7 +162,8 @@ def build_root(jail, root):
         os.makedirs(inside(tmp), exist_ok=True)
         mount("tmpfs", inside(tmp), "tmpfs", MS_NOSUID | MS_NODEV, "size=256m,mode=1777")
     for path in readable_paths(jail):
-        if os.path.islink(path) and os.path.dirname(path) == "/":  # /bin -> usr/bin on merged-usr systems
+        if os.path.islink(path):  # /bin -> usr/bin on merged-usr systems, a linked virtual environment
+            os.makedirs(os.path.dirname(inside(path)), exist_ok=True)
             os.symlink(os.readlink(path), inside(path))
         else:
             _bind(path, inside(path))

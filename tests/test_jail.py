@@ -257,3 +257,12 @@ def test_a_grader_that_is_not_root_confines_in_a_user_namespace(tmp_path):
     assert code == 0, found
     assert found["pid"] == 1 and found["files"] == ["mine.txt"] and found["Seccomp"] == "2"
     assert found["CapEff"].strip("0") == "" and found["uid_map"] == [str(found["uid"])] * 2 + ["1"]
+
+
+def test_a_virtual_environment_reached_through_a_link_is_seen_through_it(tmp_path, monkeypatch):
+    """A kernel imports through ``sys.prefix`` as Python names it, even when that is a link."""
+    link = tmp_path / "linked-venv"
+    link.symlink_to(os.path.realpath(sys.prefix))
+    monkeypatch.setattr(sys, "prefix", str(link))
+    found, code, _ = confined(tmp_path, lambda: sorted(os.listdir(str(link)))[:3])
+    assert code == 0 and found == sorted(os.listdir(os.path.realpath(sys.prefix)))[:3], found
