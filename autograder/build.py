@@ -94,19 +94,22 @@ def build_book(editions=EDITIONS):
     -------
     subprocess.CompletedProcess
         Their logs one after the other; the first non-zero exit status, else 0. Stops at a failure.
+        ``seconds`` and ``logs`` give each edition's wall time and log, by language.
     """
-    stdout, stderr, seconds = [], [], {}
+    stdout, stderr, seconds, logs = [], [], {}, {}
     for edition in editions:
         started = time.perf_counter()
         result = build_edition(edition)
         seconds[edition.language] = time.perf_counter() - started
+        logs[edition.language] = result.stdout + result.stderr
         stdout.append(result.stdout)
         stderr.append(result.stderr)
         if result.returncode != 0:
             break
     combined = subprocess.CompletedProcess([e.language for e in editions], result.returncode,
                                            "".join(stdout), "".join(stderr))
-    combined.seconds = seconds
+    combined.seconds = seconds  # wall seconds per edition
+    combined.logs = logs  # each edition's own log
     return combined
 
 

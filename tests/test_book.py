@@ -38,6 +38,9 @@ def test_chapter_page_has_figures_math_and_download(built, chapter, edition):
     if edition != "en":
         english = [alt for alt in (re.search(r'alt="([^"]*)"', tag).group(1) for tag in figures) if not CJK.search(alt)]
         assert not english, f"{edition}/{chapter}: figure alt text left untranslated: {english[:2]}"
+        titles = re.findall(r'<p class="admonition-title"><span class="caption-number">[^<]*</span>\s*\(([^<]*)\)', html)
+        untranslated = [title for title in titles if not CJK.search(title)]
+        assert not untranslated, f"{edition}/{chapter}: exercise title(s) left untranslated: {untranslated}"
     assert "\\(" in html or "\\[" in html or "math notranslate" in html, f"{chapter}: no math"
     link = re.search(rf'href="([^"]*_downloads/[^"]*/{chapter}\.ipynb)"', html)
     assert link, f"{chapter}: no download link to its exercise notebook"
@@ -110,3 +113,10 @@ def test_unchanged_rebuild_executes_nothing(built):
     """Does a rebuild with nothing changed reuse every cached execution?"""
     log = built["rebuild"].stdout + built["rebuild"].stderr
     assert "Executing notebook" not in log and "Executing:" not in log, log[-3000:]
+
+
+def test_chinese_build_executes_nothing(built):
+    """Does the Chinese edition reuse the English build's executed notebooks, even on the first build?"""
+    for build in ("first", "rebuild"):
+        log = built[build].logs["zh_CN"]
+        assert "Executing notebook" not in log and "Executing:" not in log, log[-3000:]
