@@ -83,7 +83,9 @@ def _start_kernel_child(request, log_directory, number):
     os.setsid()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     env = dict(request["env"])
-    jail = Jail.from_env(env) or Jail(workdir=request["cwd"], confined=False)
+    jail = Jail.from_env(env)
+    if jail is None:  # never a kernel without its jail: --unconfined sends one that says so
+        os._exit(confinement.CONFINEMENT_FAILED)
     env.pop(ENV_JAIL, None)
     os.environ.clear()
     os.environ.update(env)
