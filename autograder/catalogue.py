@@ -22,8 +22,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.course import EXERCISES, REPO, SOLUTIONS, assignments, source_notebook
-from autograder.grade import grade
-from autograder.intake import GRADED, Submission
+from autograder.grading.batch import grade
+from autograder.grading.intake import GRADED, Submission
 from autograder.nbgrader_cells import sources_of_tests, with_answers  # noqa: F401 (with_answers: for demo, bench)
 
 CATALOGUE = REPO / "tests" / "catalogue"

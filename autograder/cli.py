@@ -11,21 +11,21 @@ def _release(args):
 
 
 def _build(args):
-    from autograder import build
+    from autograder.site import build
 
     build.main(demo_grade=args.demo_grade)
 
 
 def _translate(args):
-    from autograder import build
+    from autograder.site import build
 
     build.update_catalogs()
 
 
 def _grade(args):
-    from autograder import pipeline
+    from autograder.grading import command
 
-    sys.exit(pipeline.main(
+    sys.exit(command.main(
         source=args.source, assignment=args.assignment, output=args.output, workers=args.workers,
         scheduler=args.scheduler, force=args.force, db_url=args.db_url, warm=not args.cold,
         feedback=not args.no_feedback, unconfined=args.unconfined,

@@ -14,7 +14,7 @@ from pathlib import Path
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder.nbgrader_cells import nbgrader
+from autograder.nbgrader_cells import grade_id, is_answer, is_split, is_test, nbgrader
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
@@ -41,19 +41,18 @@ def source_notebook(assignment):
 
 
 def _nbgrader_cells(assignment):
-    """``(cell_type, nbgrader metadata)`` of every cell of the source notebook, in order.
+    """The source notebook's cells, as plain dicts, in order.
 
     Parsed once per version of the file: a grading run asks for every submission,
     and an edited source notebook is read again.
     """
     path = source_notebook(assignment)
-    return _parse_nbgrader_cells(path, path.stat().st_mtime_ns)
+    return _parse_cells(path, path.stat().st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=32)
-def _parse_nbgrader_cells(path, _mtime_ns):
-    notebook = json.loads(path.read_text())
-    return tuple((cell["cell_type"], nbgrader(cell)) for cell in notebook["cells"])
+def _parse_cells(path, _mtime_ns):
+    return tuple(json.loads(path.read_text())["cells"])
 
 
 def graded_tests(assignment):
@@ -64,19 +63,8 @@ def graded_tests(assignment):
     dict
         ``{"test_<function>": points}``.
     """
-    return {meta["grade_id"]: float(meta.get("points", 0))
-            for _, meta in _nbgrader_cells(assignment) if meta.get("grade") and not meta.get("solution")}
-
-
-#: Test cells whose visible asserts run in the submission's kernel, and only their hidden
-#: region in the judge. Chapter 6's visible tests of its Keras layer, model builder, loss,
-#: training step and device rule handle the student's objects themselves (a layer, a model,
-#: a gradient tape), which cannot cross to the judge; its hidden tests ask about those
-#: objects through :mod:`autograder.probes` and decide the cell's points.
-SPLIT_TESTS = {
-    "ch6_tensorflow": {"test_BatchNorm", "test_build_model", "test_compute_total_loss", "test_train_step",
-                       "test_best_device"},
-}
+    return {grade_id(cell): float(nbgrader(cell).get("points", 0))
+            for cell in _nbgrader_cells(assignment) if is_test(cell)}
 
 
 def cell_roles(assignment):
@@ -87,20 +75,20 @@ def cell_roles(assignment):
     dict
         ``{"tests": [...], "split": [...], "setup": [...], "functions": [...]}``: the
         grade_ids of the autograded test cells that run in the judge, of those whose
-        visible part runs in the submission's kernel (:data:`SPLIT_TESTS`), of the
-        locked setup cells, and the graded functions' names (their answer cells' grade_ids).
+        visible part runs in the submission's kernel (marked split in the source
+        notebook, :func:`~autograder.nbgrader_cells.is_split`), of the locked setup
+        cells, and the graded functions' names (their answer cells' grade_ids).
     """
-    split = SPLIT_TESTS.get(assignment, set())
     roles = {"tests": [], "split": [], "setup": [], "functions": []}
-    for cell_type, meta in _nbgrader_cells(assignment):
-        if cell_type != "code" or "grade_id" not in meta:
+    for cell in _nbgrader_cells(assignment):
+        if cell["cell_type"] != "code" or grade_id(cell) is None:
             continue
-        if meta.get("solution"):
-            roles["functions"].append(meta["grade_id"])
-        elif meta.get("grade"):
-            roles["split" if meta["grade_id"] in split else "tests"].append(meta["grade_id"])
-        elif meta.get("locked"):
-            roles["setup"].append(meta["grade_id"])
+        if is_answer(cell):
+            roles["functions"].append(grade_id(cell))
+        elif is_test(cell):
+            roles["split" if is_split(cell) else "tests"].append(grade_id(cell))
+        elif nbgrader(cell).get("locked"):
+            roles["setup"].append(grade_id(cell))
     return roles
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import pipeline
 from autograder.catalogue import MUTANT, pack, variants, with_answers
 from autograder.course import EXERCISES, assignments, source_notebook
+from autograder.grading import command
 
 
 def make_class(folder):
@@ -42,6 +42,6 @@ def main(*, output):
     print(f"demo class written to {submitted}; grading it")
     # The demo's notebooks are the course's own: on a host that cannot confine kernels it still
     # grades them, and its report's first line says they ran unconfined.
-    unconfined = not pipeline.enforcement().confined
-    return pipeline.main(source=submitted, assignment="all", output=output / "graded", force=True,
+    unconfined = not command.enforcement().confined
+    return command.main(source=submitted, assignment="all", output=output / "graded", force=True,
                          unconfined=unconfined)

@@ -6,6 +6,9 @@ an autograded *test* cell is a code cell with ``grade: true`` and ``solution: fa
 ``grade_id`` is ``test_<function>``. Every part of the grader and of the tests asks these
 questions through this module, of NotebookNodes and of plain JSON dicts alike; a cell whose
 metadata is not what nbgrader writes (a submission can hold anything) has no nbgrader role.
+
+One flag is the course's own, beside nbgrader's: a source notebook's test cell with
+``"autograder": {"split": true}`` in its metadata is *split* (:func:`is_split`).
 """
 
 import nbformat
@@ -34,6 +37,18 @@ def is_test(cell):
     """Whether the cell is an autograded test cell: code, ``grade: true``, not a solution."""
     meta = nbgrader(cell)
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def is_split(cell):
+    """Whether a test cell is *split*: its visible asserts run with the submission's code.
+
+    Such a test handles the student's own objects (a Keras layer, a model), which
+    cannot cross to the judge kernel; only its hidden region runs there. The source
+    notebook marks it with ``"autograder": {"split": true}`` in the cell's metadata.
+    """
+    metadata = cell.get("metadata") if isinstance(cell, dict) else None
+    ours = metadata.get("autograder") if isinstance(metadata, dict) else None
+    return is_test(cell) and isinstance(ours, dict) and ours.get("split") is True
 
 
 def function_name(test_id):

@@ -38,7 +38,7 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbconvert.preprocessors.sanitize import SanitizeHTML  # noqa: E402
 from nbgrader.preprocessors import GetGrades  # noqa: E402
 
-from autograder.preprocessors.hidetestinternals import HideTestInternals  # noqa: E402
+from autograder.grading.preprocessors.hidetestinternals import HideTestInternals  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, HideTestInternals, SanitizeHTML, CSSHTMLHeaderPreprocessor]
 

@@ -8,7 +8,7 @@ Not a test: run it by hand and read the numbers.
 The repository is copied (without ``.venv``, ``.git`` and build outputs, with
 ``node_modules`` linked) so that the clean build starts from an empty execution
 cache without touching the ``_build/`` of the working tree. The copy is then
-built twice with the same code as ``./course build`` (``autograder.build.build_book``:
+built twice with the same code as ``./course build`` (``autograder.site.build.build_book``:
 the English edition, then the Chinese one from the same execution cache): the
 first build executes every chapter once (the Chinese edition executes nothing);
 the second, with nothing changed, must execute nothing and rebuild both editions
@@ -31,9 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 LEFT_OUT = (".git", ".venv", "node_modules", "_build", "test-artifacts", "grading-output", ".grading",
             ".pytest_cache", "__pycache__", "*.egg-info", ".ipynb_checkpoints")
 REBUILD_TARGET_S = 30.0
-# Run in the copy, so that autograder.build's REPO is the copy.
+# Run in the copy, so that autograder.site.build's REPO is the copy.
 BUILD_BOTH = (
-    "import sys; from autograder.build import build_book; result = build_book(); "
+    "import sys; from autograder.site.build import build_book; result = build_book(); "
     "sys.stdout.write(result.stdout); sys.stderr.write(result.stderr); "
     "print('EDITION SECONDS', ' '.join(f'{k}={v:.1f}' for k, v in result.seconds.items())); "
     "sys.exit(result.returncode)"

@@ -3,7 +3,7 @@
 Grades the same synthetic class (correct, wrong, broken and blank notebooks of
 every assignment) twice: once with nbgrader's own ``autograde`` (one cold kernel
 per notebook, one notebook at a time, as ``nbgrader autograde`` does), once with
-``autograder.grade`` (warm forked kernels, local workers). Checks that every
+``autograder.grading.batch`` (warm forked kernels, local workers). Checks that every
 score is identical, then prints seconds per notebook for each and the ratio.
 
     .venv/bin/python bench/bench_grading.py [--per-kind 1] [--workers 2] [--unconfined-too]
@@ -19,10 +19,10 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
 from autograder.catalogue import MUTANT, pack, variants
-from autograder.environment import prepare
 from autograder.course import EXERCISES, assignments, nbgrader_config, source_notebook
-from autograder.grade import grade
-from autograder.intake import Submission
+from autograder.environment import prepare
+from autograder.grading.batch import grade
+from autograder.grading.intake import Submission
 from autograder.nbgrader_cells import grade_id, is_answer, with_answers
 from autograder.release import release
 

@@ -89,9 +89,9 @@ def built():
     """The website, built once with warnings as errors, then rebuilt unchanged.
 
     Returns the two ``subprocess.CompletedProcess`` results as ``{"first", "rebuild"}``;
-    the site is in ``autograder.build.SITE``.
+    the site is in ``autograder.site.build.SITE``.
     """
-    from autograder.build import build_book
+    from autograder.site.build import build_book
 
     first = build_book()
     assert first.returncode == 0, first.stdout[-5000:] + first.stderr[-5000:]
@@ -103,7 +103,7 @@ def built():
 @pytest.fixture(scope="session")
 def site(request):
     """The built site's folder: built by ``built``, or as it is with BNWEEK_PREBUILT_SITE=1."""
-    from autograder.build import SITE
+    from autograder.site.build import SITE
 
     if os.environ.get("BNWEEK_PREBUILT_SITE") != "1":
         request.getfixturevalue("built")

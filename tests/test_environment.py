@@ -10,8 +10,8 @@ from autograder.environment import prepare
 IMPORT_EVERYTHING = """
 import json, os, warnings
 before, filters = dict(os.environ), list(warnings.filters)
-import autograder, autograder.grade, autograder.pipeline, autograder.catalogue, autograder.execution
-import autograder.remote, autograder.report, autograder.collect, autograder.demo, autograder.cli
+import autograder, autograder.grading.batch, autograder.grading.command, autograder.catalogue, autograder.grading.execution
+import autograder.kernel.remote, autograder.grading.report, autograder.grading.collect, autograder.demo, autograder.cli
 changed = sorted(k for k in set(os.environ) | set(before) if os.environ.get(k) != before.get(k))
 ours = [str(f) for f in warnings.filters if f not in filters and f[3] is not None and "nbgrader" in f[3].pattern]
 print(json.dumps([changed, ours]))

@@ -5,7 +5,14 @@ import json
 import pytest
 
 from autograder.nbgrader_cells import (
-    function_name, grade_id, is_answer, is_test, nbgrader, sources_of_tests, with_answers,
+    function_name,
+    grade_id,
+    is_answer,
+    is_split,
+    is_test,
+    nbgrader,
+    sources_of_tests,
+    with_answers,
 )
 
 
@@ -41,6 +48,16 @@ def test_a_graded_markdown_cell_is_not_an_autograded_test(cells):
     cell = cells.markdown()
     cell.metadata.nbgrader = cells.meta("essay", grade=True, points=2)
     assert not is_test(cell)
+
+
+@pytest.mark.parametrize("flag, expected", [(True, True), (False, False), ("yes", False), (None, False)])
+def test_only_a_test_cell_flagged_split_is_split(cells, flag, expected):
+    """Is a test cell split only when its metadata says ``"autograder": {"split": true}``, and nothing else ever?"""
+    test, answer = cells.test("test_f"), cells.answer("f")
+    for cell in (test, answer):
+        cell.metadata["autograder"] = {"split": flag}
+    assert is_split(test) is expected and is_split(json.loads(json.dumps(test))) is expected
+    assert not is_split(answer) and not is_split(cells.test("test_g"))
 
 
 def test_function_names_drop_the_test_prefix():

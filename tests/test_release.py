@@ -5,8 +5,8 @@ import json
 import pytest
 
 from autograder.course import EXERCISES, assignments
-from autograder.leaks import find_leaks, secret_regions
 from autograder.release import TRANSLATIONS, release, translated_path
+from autograder.site.leaks import find_leaks, secret_regions
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from autograder.build import CATALOGS, GETTEXT, extract_messages
 from autograder.course import REPO, assignments
 from autograder.notebook_i18n import catalog_status, is_prose, read_catalog
+from autograder.site.build import CATALOGS, GETTEXT, extract_messages
 
 PAGES = [page.removeprefix("book/") for page in re.findall(r"(?:root|file): (book/\w+)", (REPO / "_toc.yml").read_text())]
 DOMAINS = [f"book/{page}" for page in PAGES] + [f"exercises/{assignment}" for assignment in assignments()]

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from autograder.build import CATALOGS
 from autograder.course import REPO
 from autograder.notebook_i18n import read_catalog
+from autograder.site.build import CATALOGS
 
 GLOSSARY = REPO / "book" / "glossary.md"
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -16,8 +16,8 @@ import pytest
 
 from autograder.catalogue import with_answers
 from autograder.course import EXERCISES, REPO, assignments, source_notebook
+from autograder.grading.results import ASSIGNMENT, POSSIBLE, SECONDS, STATUS, STUDENT, TOTAL
 from autograder.release import TRANSLATIONS, translated_path
-from autograder.results import ASSIGNMENT, POSSIBLE, SECONDS, STATUS, STUDENT, TOTAL
 
 EDITIONS = {"english": None, **{language.lower(): language for language in TRANSLATIONS}}
 

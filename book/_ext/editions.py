@@ -2,7 +2,7 @@
 
 The Chinese edition is the same Sphinx project built with ``language = "zh_CN"``: its text comes from
 the message catalogs in ``locale/zh_CN/LC_MESSAGES/`` (Sphinx's own i18n), its code, formulas and
-outputs from the same pages and the same execution cache (``autograder/build.py`` runs both builds).
+outputs from the same pages and the same execution cache (``autograder/site/build.py`` runs both builds).
 This extension adds what Sphinx's i18n leaves out:
 
 - display math stays out of the catalogs, like code (formulas are shared by both editions);

@@ -5,7 +5,7 @@ has started (sphinx-thebe and sphinx-togglebutton do) twice: once as given and
 once, replayed from its registry, with an empty file name instead of ``None``.
 Inline scripts are then written twice, and a repeated ``const`` (thebe's
 ``THEBE_JS_URL``) stops the second with a SyntaxError in every reader's console.
-The browser tests (``tests/test_site_browser.py``) fail on any console error.
+The browser tests (``tests/site/test_site_browser.py``) fail on any console error.
 """
 
 

@@ -1,0 +1,335 @@
+"""Autograde a batch of submissions with nbgrader's own steps, in parallel.
+
+nbgrader's ``autograde`` runs, per notebook: sanitize (restore test cells from
+the gradebook), execute, save grades. Here the same preprocessors run, split
+by what they touch:
+
+1. **stage and sanitize** (this process): copy the submission into nbgrader's
+   ``submitted/`` and ``autograded/`` folders, restore the course's helper files,
+   run nbgrader's sanitizing preprocessors (they only *read* the gradebook);
+2. **execute** (:mod:`autograder.grading.execution`, on workers): run the notebook in a
+   fresh warm kernel; no gradebook access, so workers can be processes here or
+   Dask workers on a cluster, submitted to and consumed in completion order;
+3. **record** (this process, one notebook at a time): nbgrader's
+   ``SaveAutoGrades``, then the autograded notebook is written atomically, then
+   feedback. The gradebook has exactly one writer.
+
+A submission counts as graded once its autograded notebook exists; an
+interrupted run leaves no such file for half-recorded work, so re-running
+grades it again.
+"""
+
+import os
+import shutil
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps import NbGraderAPI
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+
+from autograder.course import SOLUTIONS, assignments, cell_roles, graded_tests, nbgrader_config
+from autograder.grading import execution
+from autograder.grading.intake import GRADED, GRADER_ERROR, find_notebook, read_notebook
+from autograder.grading.preprocessors.receipts import AddReceipts
+from autograder.grading.results import Outcome
+from autograder.nbgrader_cells import function_name
+from autograder.release import release
+from autograder.sandbox import zygote
+from autograder.sandbox.limits import DEFAULT_LIMITS
+
+# nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order; receipts go on
+# last, after OverwriteCells has restored the test cells.
+SANITIZE_STEPS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, AddReceipts)
+# The tail of nbgrader's Autograde.autograde_preprocessors, after execution.
+RECORD_STEPS = (SaveAutoGrades, AssignLatePenalties, CheckCellMetadata)
+#: How many times the grader tries a notebook it failed on (a grader fault) before giving up.
+ATTEMPTS = 3
+
+
+class Course:
+    """nbgrader's course folders and gradebook for one grading run.
+
+    Parameters
+    ----------
+    root : path-like
+        The output folder: ``gradebook.db``, ``submitted/``, ``autograded/``, ``feedback/``.
+    db_url : str, optional
+        SQLAlchemy URL of the gradebook; SQLite in ``root`` by default.
+    """
+
+    def __init__(self, root, db_url=None):
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.config = nbgrader_config(self.root, self.root / "release", db_url)
+        self.db_url = self.config.CourseDirectory.db_url
+
+    def folder(self, step, submission):
+        return self.root / step / submission.student / submission.assignment
+
+    def ensure_assignments(self, assignment_ids, force=False):
+        """Record the source notebooks of these assignments in the gradebook."""
+        with Gradebook(self.db_url) as gradebook:
+            known = {assignment.name for assignment in gradebook.assignments}
+        missing = [a for a in sorted(set(assignment_ids)) if force or a not in known]
+        if missing:
+            release(missing, course_root=self.root, release_directory=self.root / "release", db_url=self.db_url)
+
+    def resources(self, submission, cwd):
+        return {
+            "nbgrader": {
+                "db_url": self.db_url, "assignment": submission.assignment,
+                "notebook": submission.assignment, "student": submission.student,
+            },
+            "metadata": {"path": str(cwd)},
+        }
+
+    def run_steps(self, steps, notebook, resources):
+        for step in steps:
+            notebook, resources = step(config=self.config)(notebook, resources)
+        return notebook, resources
+
+    def scores(self, submission):
+        """Points per graded function, read back from the gradebook."""
+        with Gradebook(self.db_url) as gradebook:
+            notebook = gradebook.find_submission_notebook(
+                submission.assignment, submission.assignment, submission.student
+            )
+            return {function_name(grade.name): float(grade.score) for grade in notebook.grades}
+
+
+def stage(course, submission, notebook):
+    """Copy a submission into nbgrader's folders and sanitize it.
+
+    Returns
+    -------
+    (str, Path)
+        The sanitized notebook JSON and the folder the kernel will run in.
+    """
+    submitted = course.folder("submitted", submission)
+    if submitted.resolve() != submission.folder.resolve():
+        shutil.rmtree(submitted, ignore_errors=True)
+        # links are copied as links, never followed; no kernel ever sees them (execution.private_copy)
+        shutil.copytree(submission.folder, submitted, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
+    autograded = course.folder("autograded", submission)
+    shutil.rmtree(autograded, ignore_errors=True)
+    shutil.copytree(submitted, autograded, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
+    # The course's own helper files always win over what a student sent.
+    source = SOLUTIONS / submission.assignment
+    for helper in source.iterdir():
+        if helper.is_file() and helper.suffix != ".ipynb":
+            (autograded / helper.name).unlink(missing_ok=True)  # never write through a student's link
+            shutil.copy(helper, autograded / helper.name)
+    nbformat.write(notebook, submitted / f"{submission.assignment}.ipynb")
+    with Gradebook(course.db_url) as gradebook:
+        gradebook.update_or_create_student(submission.student)
+        gradebook.update_or_create_submission(submission.assignment, submission.student)
+    notebook, _ = course.run_steps(SANITIZE_STEPS, notebook, course.resources(submission, autograded))
+    return nbformat.writes(notebook), autograded
+
+
+def record(course, submission, executed, feedback=True):
+    """Save the grades of an executed notebook, then write it and its feedback."""
+    autograded = course.folder("autograded", submission)
+    notebook = nbformat.reads(executed.notebook, as_version=4)
+    notebook, _ = course.run_steps(RECORD_STEPS, notebook, course.resources(submission, autograded))
+    target = autograded / f"{submission.assignment}.ipynb"
+    partial = target.with_suffix(".ipynb.partial")
+    nbformat.write(notebook, partial)
+    os.replace(partial, target)  # the graded marker appears only once grades are saved
+    if feedback:
+        NbGraderAPI(config=course.config).generate_feedback(submission.assignment, submission.student, force=True)
+
+
+def already_graded(course, submission):
+    target = course.folder("autograded", submission) / f"{submission.assignment}.ipynb"
+    if not target.is_file():
+        return False
+    try:
+        course.scores(submission)
+    except MissingEntry:
+        return False
+    return True
+
+
+class _LocalCompletions:
+    """``as_completed`` for local futures, to which more futures may be added while it runs."""
+
+    def __init__(self):
+        self.pending = set()
+
+    def add(self, future):
+        self.pending.add(future)
+
+    def __iter__(self):
+        while self.pending:
+            done, self.pending = wait(self.pending, return_when=FIRST_COMPLETED)
+            yield from done
+
+
+class _Workers:
+    """Where notebooks execute: local processes fed by one zygote, or a Dask cluster.
+
+    A zygote or a pool of worker processes that dies is started again
+    (:meth:`heal`), so that the notebooks it took with it are graded again.
+    """
+
+    def __init__(self, stack, workers, scheduler, warm):
+        self.stack = stack
+        self.workers = workers or os.cpu_count()
+        self.zygote, self.generation = None, 0
+        if scheduler:
+            from distributed import Client
+            from distributed import as_completed as dask_as_completed
+
+            self.pool = stack.enter_context(Client(scheduler))
+            self.completions = dask_as_completed()
+            return
+        self.env = {}
+        if warm:  # one zygote on this host serves every local worker; it warms up while we stage
+            blas_threads = max(1, (os.cpu_count() or 1) // self.workers)
+            self.zygote = stack.enter_context(zygote.Zygote(wait=False, blas_threads=blas_threads))
+            self.env = self.zygote.env()
+        self.pool = self._start_pool()
+        self.completions = _LocalCompletions()
+
+    def _start_pool(self):
+        pool = ProcessPoolExecutor(max_workers=self.workers, initializer=os.environ.update, initargs=(self.env,))
+        self.stack.callback(pool.shutdown, cancel_futures=True)
+        return pool
+
+    def submit(self, *args):
+        future = self.pool.submit(execution.execute, *args)
+        self.completions.add(future)
+        return future
+
+    def heal(self, error=None):
+        """Start again what died (the zygote, the local pool); return whether anything had."""
+        healed = False
+        if self.zygote is not None and not self.zygote.alive():
+            self.zygote.restart()
+            healed = True
+        if isinstance(error, BrokenProcessPool):
+            self.pool = self._start_pool()
+            healed = True
+        self.generation += healed
+        return healed
+
+
+def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_url=None,
+          warm=True, feedback=True, progress=False, limits=DEFAULT_LIMITS, confined=True):
+    """Autograde submissions; return one :class:`Outcome` per submission.
+
+    Parameters
+    ----------
+    submissions : list of Submission
+    output : path-like
+        nbgrader course root for this run (gradebook, autograded notebooks, feedback).
+    workers : int, optional
+        Local worker processes; all cores by default.
+    scheduler : str, optional
+        Address of a Dask scheduler; grade on its workers instead.
+    force : bool
+        Regrade submissions that were already graded in ``output``.
+    db_url : str, optional
+        Gradebook URL (e.g. PostgreSQL); SQLite in ``output`` by default.
+    warm : bool
+        Fork kernels from a warm zygote (default) rather than starting cold ones.
+    feedback : bool
+        Write per-student feedback HTML.
+    progress : bool
+        Show a progress bar with an ETA.
+    limits : Limits
+        Limits on every kernel (see :mod:`autograder.sandbox.limits`).
+    confined : bool
+        Confine every kernel (:mod:`autograder.sandbox.jail`); ``False`` only with ``--unconfined``.
+
+    A notebook the grader failed on (a kernel that could not start, a judge, a
+    zygote or a worker that died) is graded again once what died has been started
+    again, up to :data:`ATTEMPTS` times in all; if it still fails, its status is
+    ``grader error`` and it has no scores at all, never zeros.
+    """
+    course = Course(output, db_url)
+    outcomes, jobs = {}, {}
+    recorded, known = set(), set(assignments())
+    with ExitStack() as stack:
+        pool = None
+        for submission in submissions:
+            if submission.assignment in known and submission.assignment not in recorded:
+                # just before its first submission: the first notebooks run while later assignments are recorded
+                course.ensure_assignments([submission.assignment], force=force)
+                recorded.add(submission.assignment)
+            outcome, staged = _intake(course, submission, force)
+            outcomes[submission] = outcome
+            if staged is None:
+                continue
+            if pool is None:  # started only when there is work, then fed as notebooks are staged
+                pool = _Workers(stack, workers, scheduler, warm)
+            notebook_json, cwd = staged
+            arguments = (notebook_json, str(cwd), course.config, warm, limits, confined,
+                         cell_roles(submission.assignment))
+            jobs[pool.submit(*arguments)] = (submission, arguments, 1, pool.generation)
+        done = pool.completions if jobs else []
+        if progress and jobs:
+            from tqdm import tqdm
+
+            done = tqdm(done, total=len(jobs), unit="notebook", desc="grading")
+        for future in done:
+            submission, arguments, attempt, generation = jobs.pop(future)
+            outcome = outcomes[submission]
+            try:
+                executed, error = future.result(), None
+            except Exception as failure:  # a worker died: the grader's fault, not the submission's
+                executed, error = None, failure
+            fault = f"the grading worker failed ({type(error).__name__}: {error})" if error else executed.fault
+            healed = pool.heal(error) if (fault or executed.problem) else False
+            # a kernel that died while the zygote or the pool died beside it died of the grader's fault
+            if fault or (executed.problem and (healed or generation != pool.generation)):
+                if attempt < ATTEMPTS:
+                    jobs[pool.submit(*arguments)] = (submission, arguments, attempt + 1, pool.generation)
+                    continue
+                outcome.status, outcome.scores = GRADER_ERROR, {}
+                outcome.problem = f"not graded after {attempt} attempts: {fault or executed.problem}"
+                continue
+            record(course, submission, executed, feedback)
+            outcome.scores = course.scores(submission)
+            outcome.seconds = executed.seconds
+            outcome.problem = "; ".join(filter(None, [outcome.problem, executed.problem]))
+    return [outcomes[submission] for submission in submissions]
+
+
+def _intake(course, submission, force):
+    """An outcome for a submission, and its staged notebook when it needs executing.
+
+    Returns
+    -------
+    (Outcome, (str, Path) or None)
+    """
+    known = submission.assignment in assignments()
+    possible = {function_name(t): p for t, p in graded_tests(submission.assignment).items()} if known else {}
+    outcome = Outcome(submission.student, submission.assignment, GRADED, {}, possible)
+    if not force and known and already_graded(course, submission):
+        outcome.scores = course.scores(submission)
+        return outcome, None
+    path, status, note = find_notebook(submission)
+    notebook = None
+    if path is not None:
+        notebook, read_status, problem = read_notebook(path, submission.assignment)
+        if notebook is None:
+            status, note = read_status, problem
+    outcome.problem = note
+    if notebook is None:
+        outcome.status, outcome.scores = status, dict.fromkeys(possible, 0.0)
+        return outcome, None
+    return outcome, stage(course, submission, notebook)

@@ -1,0 +1,89 @@
+"""``./course grade``: submissions in, grades, feedback and a report out.
+
+Input is either nbgrader's ``submitted/<student>/<assignment>/`` layout (or a folder
+holding one) or an LMS download zip, collected with nbgrader's ``zip_collect``
+machinery (:mod:`autograder.grading.collect`). Output, in one folder:
+
+* ``autograded/<student>/<assignment>/`` and ``feedback/<student>/<assignment>/*.html``
+* ``grades.csv``: a row per student and assignment, a column per graded function
+* ``report/``: pass rates per function, a score histogram (PNG) and ``summary.md``
+"""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from autograder.course import assignments
+from autograder.grading.batch import grade
+from autograder.grading.collect import collect
+from autograder.grading.intake import GRADER_ERROR
+from autograder.grading.report import write_report
+from autograder.grading.results import write_csv
+from autograder.sandbox.limits import DEFAULT_LIMITS, Enforcement
+
+
+def enforcement(unconfined=False):
+    """What kernels will get on this host: a throwaway kernel is confined to find out.
+
+    The probe runs in a process of its own, so that nothing it does touches the grader.
+    """
+    if unconfined:
+        return Enforcement(False, missing=["the instructor asked for it"])
+    result = subprocess.run([sys.executable, "-m", "autograder.sandbox.jail", "probe"], capture_output=True, text=True)
+    try:
+        return Enforcement(**json.loads(result.stdout))
+    except (ValueError, TypeError):
+        return Enforcement(False, missing=[f"the confinement probe failed: {result.stderr.strip()[-500:]}"])
+
+
+def main(*, source, assignment, output="grading-output", workers=None, scheduler=None, force=False,
+         db_url=None, warm=True, feedback=True, progress=True, limits=DEFAULT_LIMITS, unconfined=False):
+    """Grade ``source`` for one assignment id or ``"all"``; return a process exit status.
+
+    Kernels are confined (:mod:`autograder.sandbox.jail`); on a host that cannot confine
+    them, nothing is graded unless ``unconfined``, and the report's first line says so.
+    A notebook the grader failed on is listed at the end, and the status is then 1.
+    """
+    output = Path(output).resolve()
+    known = assignments()
+    if assignment != "all" and assignment not in known:
+        print(f"unknown assignment id '{assignment}'; known: {', '.join(known)}, or 'all'")
+        return 2
+    enforced = enforcement(unconfined or not warm)
+    if not enforced.confined and not unconfined:
+        reason = "cold kernels (--cold) cannot be confined" if not warm else "; ".join(enforced.missing)
+        print(f"refusing to grade: this host cannot confine the kernels ({reason}). Pass --unconfined to grade "
+              "anyway, without operating-system isolation between submissions and the grader.")
+        return 2
+    print(enforced.headline())
+    wanted = known if assignment == "all" else [assignment]
+    try:
+        submissions, notes = collect(Path(source), wanted, output)
+    except ValueError as error:
+        print(f"cannot read submissions: {error}")
+        return 2
+    for note in notes:
+        print(f"note: {note}")
+    if not submissions:
+        print(f"no submissions for {assignment} found in {source}")
+        return 1
+    started = time.monotonic()
+    outcomes = grade(submissions, output=output, workers=workers, scheduler=scheduler, force=force,
+                     db_url=db_url, warm=warm, feedback=feedback, progress=progress, limits=limits,
+                     confined=enforced.confined)
+    write_csv(outcomes, output / "grades.csv")
+    summary = write_report(outcomes, output / "report", enforced)
+    elapsed = time.monotonic() - started
+    print(summary)
+    print(f"graded {len(outcomes)} submission(s) in {elapsed:.1f} s")
+    print(f"grades: {output / 'grades.csv'}\nreport: {output / 'report' / 'summary.md'}\n"
+          f"feedback: {output / 'feedback'}")
+    failed = [o for o in outcomes if o.status == GRADER_ERROR]
+    if failed:
+        print(f"\nGRADER ERROR: {len(failed)} notebook(s) could not be graded; grade them again with --force:")
+        for outcome in failed:
+            print(f"  {outcome.student} / {outcome.assignment}: {outcome.problem}")
+        return 1
+    return 0

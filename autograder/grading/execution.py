@@ -1,0 +1,214 @@
+"""The worker's whole job: execute one sanitized notebook and hand it back.
+
+This step runs nbgrader's own execution preprocessors and nothing else; it
+reads and writes no gradebook, so any number of workers (local processes or
+Dask workers) can run it at once. Kernels come from a warm zygote
+(:mod:`autograder.sandbox.zygote`) unless ``warm=False``.
+"""
+
+import atexit
+import copy
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, replace
+
+import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import IgnorePattern, LimitOutput
+
+from autograder.course import COURSE_CODE
+from autograder.grading.preprocessors.executeapart import ExecuteApart, GraderFault
+from autograder.grading.preprocessors.hidetestinternals import mark_unreached_tests
+from autograder.grading.preprocessors.receipts import CheckReceipts
+from autograder.kernel import remote
+from autograder.sandbox import zygote
+from autograder.sandbox.jail import GRADER_FAULT
+from autograder.sandbox.limits import DEFAULT_LIMITS, Jail
+
+#: nbgrader's autograde steps that touch only the notebook, in nbgrader's order, with
+#: nbgrader's Execute replaced by ExecuteApart (its subclass, which runs the test cells in a
+#: judge kernel; configured through ``config.ExecuteApart``), and the receipt check right
+#: after execution (it reads notebook metadata).
+EXECUTION_STEPS = (ExecuteApart, CheckReceipts, IgnorePattern, ClearMetadataPreprocessor, LimitOutput)
+
+_zygote = None
+#: Where kernels' Unix sockets go: the system's temporary folder, read before any
+#: kernel environment changes TMPDIR.
+IPC_BASE = tempfile.gettempdir()
+
+
+@dataclass
+class Executed:
+    """What a worker returns.
+
+    Attributes
+    ----------
+    notebook : str
+        The executed notebook, as JSON.
+    problem : str
+        Empty when the notebook ran to the end; otherwise what stopped it, in words.
+    seconds : float
+        Wall time of the execution.
+    fault : str
+        Empty unless the grader itself failed (a kernel that could not start or be
+        confined, a judge that died): then the notebook was not graded, and why.
+    """
+
+    notebook: str
+    problem: str
+    seconds: float
+    fault: str = ""
+
+
+def ensure_warm_kernels():
+    """Route kernels to a zygote: the one named in the environment, else our own."""
+    global _zygote
+    if _zygote is not None:
+        if not _zygote.alive():  # on a Dask worker: our own zygote died; the grader regrades what it took
+            _zygote.restart()
+        return
+    socket_path = os.environ.get(zygote.ENV_SOCKET)
+    if socket_path:  # started by the process that started us; it may still be warming up
+        zygote.wait_for_socket(socket_path)
+        return
+    _zygote = zygote.Zygote()
+    atexit.register(_zygote.close)
+    os.environ.update(_zygote.env())
+
+
+def private_copy(source, destination):
+    """Copy the folders and regular files of ``source`` into a new ``destination``; links stay behind.
+
+    A kernel writes only in this copy, and the grader never reads it back, so
+    nothing a submission leaves in its folder (a link to the gradebook, say) is
+    ever opened by the grader.
+    """
+    def links(folder, names):
+        return [name for name in names if not (os.path.isdir(os.path.join(folder, name)) or
+                                               os.path.isfile(os.path.join(folder, name)))
+                or os.path.islink(os.path.join(folder, name))]
+
+    shutil.copytree(source, destination, symlinks=True, ignore=links)
+
+
+def kernel_folders(ipc_directory, cwd):
+    """Each kernel's folders for one notebook, made under ``ipc_directory``.
+
+    Returns
+    -------
+    dict
+        ``{"submission": {"work", "sockets"}, "judge": {"work", "sockets"}, "calls": folder}``:
+        every kernel its own working copy and socket folder, and the folder of the
+        socket the judge calls the submission through.
+    """
+    folders = {}
+    for role in ("submission", "judge"):
+        folders[role] = {"work": os.path.join(ipc_directory, f"{role}-work"),
+                         "sockets": os.path.join(ipc_directory, role)}
+        os.makedirs(folders[role]["sockets"])
+    private_copy(cwd, folders["submission"]["work"])
+    os.makedirs(folders["judge"]["work"])
+    folders["calls"] = os.path.join(ipc_directory, "calls")
+    os.makedirs(folders["calls"])
+    os.chmod(folders["calls"], 0o755)  # the judge, another uid, connects to the socket made there
+    return folders
+
+
+def jails(folders, limits, confined, readable):
+    """The :class:`~autograder.sandbox.limits.Jail` of the submission's kernel and of the judge's."""
+    submission = Jail(limits=limits, workdir=folders["submission"]["work"], confined=confined,
+                      sockets=(folders["submission"]["sockets"], folders["calls"]), readable=readable)
+    judge = Jail(limits=replace(limits, cpu_seconds=max(limits.cpu_seconds, limits.wall_seconds)),
+                 workdir=folders["judge"]["work"], sockets=(folders["judge"]["sockets"],),
+                 readable=(*readable, folders["calls"]), confined=confined, role="judge")
+    return {"submission": submission, "judge": judge}
+
+
+def _exit_reason(cwd):
+    socket_path = os.environ.get(zygote.ENV_SOCKET, "")
+    path = zygote.exit_reason_path(os.path.dirname(socket_path), cwd)
+    if not os.path.exists(path):
+        return ""
+    with open(path) as file:
+        reason = file.read()
+    os.unlink(path)  # read once: a regrade of the same folder must not inherit it
+    return reason
+
+
+def execute(notebook_json, cwd, config, warm=True, limits=DEFAULT_LIMITS, confined=True, roles=None):
+    """Execute a sanitized submission notebook with the files of ``cwd``.
+
+    Parameters
+    ----------
+    notebook_json : str
+        The notebook after nbgrader's sanitizing steps (test cells restored).
+    cwd : str
+        The submission's autograded folder; each kernel runs in a private copy of it.
+    config : traitlets.config.Config
+        nbgrader's configuration for this run.
+    warm : bool
+        Use forked warm kernels (confined) instead of cold ``python3`` kernels (which
+        are never confined).
+    limits : Limits
+        Resource limits of each kernel (:mod:`autograder.sandbox.limits`).
+    confined : bool
+        Confine each kernel (:mod:`autograder.sandbox.jail`); ``False`` only with ``--unconfined``.
+    roles : dict, optional
+        The source notebook's cell roles (:func:`autograder.course.cell_roles`):
+        run the test cells in a judge kernel apart from the submission's code
+        (:class:`~autograder.grading.preprocessors.executeapart.ExecuteApart`). Without
+        it, every cell runs in one kernel, as under plain nbgrader.
+
+    Returns
+    -------
+    Executed
+    """
+    # Short, because socket paths are limited; the judge works in here, out of the submission's reach.
+    ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-", dir=IPC_BASE)
+    folders = kernel_folders(ipc_directory, cwd)
+    socket_path = os.path.join(folders["calls"], "calls")
+    kernel_env = {}
+    config = copy.deepcopy(config)  # Config.copy is shallow: the caller's sections stay as they are
+    config.Execute.shutdown_kernel = "immediate"  # nothing in a finished kernel is worth waiting for
+    if limits.cell_seconds:
+        config.Execute.timeout = int(limits.cell_seconds)
+    config.ExecuteApart.roles = roles
+    config.ExecuteApart.judge_path = folders["judge"]["work"]
+    config.ExecuteApart.call_seconds = float(config.Execute.timeout)
+    config.ExecuteApart.socket_path = socket_path
+    if warm:
+        ensure_warm_kernels()
+        kernel_env = {role: dict(os.environ, **jail.to_env())
+                      for role, jail in jails(folders, limits, confined, (str(COURSE_CODE),)).items()}
+        kernel_env["submission"][remote.ENV_SOCKET] = socket_path  # opened before the kernel's first cell
+        config.Execute.kernel_name = zygote.KERNEL_NAME
+        # Unix sockets, not TCP: a kernel without network can still talk to us.
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(folders["submission"]["sockets"], "kernel")
+        config.ExecuteApart.judge_ip = os.path.join(folders["judge"]["sockets"], "kernel")
+    config.ExecuteApart.kernel_env = kernel_env
+    notebook = nbformat.reads(notebook_json, as_version=4)
+    resources = {"metadata": {"path": folders["submission"]["work"]}}
+    started = time.monotonic()
+    problem = fault = ""
+    for step in EXECUTION_STEPS:
+        try:
+            notebook, resources = step(config=config)(notebook, resources)
+        except GraderFault as error:
+            fault = _exit_reason(folders["submission"]["work"]) or str(error)
+            fault = fault.removeprefix(GRADER_FAULT).strip()
+        except Exception as error:  # the kernel died, or never answered
+            reason = _exit_reason(folders["submission"]["work"])
+            if reason.startswith(GRADER_FAULT):
+                fault = reason.removeprefix(GRADER_FAULT).strip()
+            else:
+                problem = f"the notebook stopped running: {reason or f'the kernel died ({type(error).__name__}: {error})'}"
+                mark_unreached_tests(notebook, problem)
+        if fault:
+            break
+    if not problem and not fault and (reason := _exit_reason(folders["submission"]["work"])):
+        problem = f"the submission's kernel was stopped: {reason}"  # killed while the judge was calling it
+    shutil.rmtree(ipc_directory, ignore_errors=True)
+    return Executed(nbformat.writes(notebook), problem, time.monotonic() - started, fault)

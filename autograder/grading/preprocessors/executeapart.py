@@ -1,0 +1,248 @@
+"""nbgrader's Execute step, with the test cells run in a kernel of their own.
+
+The submission's cells run in the *submission* kernel, exactly as under
+nbgrader's :class:`~nbgrader.preprocessors.Execute`. The autograded test cells
+run in a second kernel, the *judge*, which never executes a line the student
+wrote: there, each graded function is a proxy that calls the student's function
+in the submission kernel and brings back plain data (:mod:`autograder.kernel.remote`).
+The instructor's locked setup cells (imports, helpers) run in both. A few test
+cells are *split*: their visible asserts handle the student's own objects, so
+they run in the submission kernel, and their hidden region runs in the judge,
+where :mod:`autograder.kernel.probes` reports on those objects in plain data.
+
+Which cells are tests, which are setup and which names are graded functions
+come from the source notebook (``roles``), never from the submission, whose
+metadata a student can edit.
+"""
+
+import asyncio
+import contextlib
+import copy
+import json
+import queue
+
+import nbformat
+import zmq
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
+from nbgrader.preprocessors import Execute
+from traitlets import Dict, Float, Unicode
+
+from autograder import nbgrader_cells
+from autograder.grading.preprocessors.hidetestinternals import HIDDEN_BEGIN
+from autograder.kernel import remote
+
+#: The judge's own cells get this long beyond the time a single call may take.
+JUDGE_MARGIN_SECONDS = 60
+#: What one notebook's kernel may send: outputs kept, their bytes, and the largest single
+#: message (ZeroMQ drops the connection of a peer that sends more). Past these, outputs are
+#: dropped with a note; the grader's memory stays bounded whatever the submission prints.
+MAX_OUTPUTS = 5000
+MAX_OUTPUT_BYTES = 16 * 2**20
+MAX_MESSAGE_BYTES = 32 * 2**20
+TRUNCATED = "[the grader dropped the rest of this notebook's output: it printed more than it may]\n"
+
+
+class GraderFault(RuntimeError):
+    """The grader failed, not the submission (a kernel that could not start, a judge that died)."""
+
+
+class ExecuteApart(Execute):
+    """Execute a notebook in two kernels: the submission's cells in one, its tests in the other.
+
+    Without ``roles``, every cell runs in the submission's kernel, as under
+    nbgrader's Execute. It takes Execute's configuration (``config.Execute.timeout``,
+    ...) and its own traits from ``config.ExecuteApart``, as
+    :func:`autograder.grading.execution.execute` sets them per notebook.
+
+    Attributes
+    ----------
+    roles : dict or None
+        ``{"tests": [grade_id, ...], "split": [grade_id, ...], "setup": [grade_id, ...],
+        "functions": [name, ...]}`` from the source notebook (:func:`autograder.course.cell_roles`).
+    judge_path : str
+        Working directory of the judge kernel: an empty folder the submission cannot write to.
+    call_seconds : float
+        Time limit of one call from the judge to a student's function.
+    socket_path : str
+        Where the submission's kernel listens for the judge's calls (a short path: Unix
+        socket paths are limited to about 100 bytes).
+    kernel_env : dict
+        ``{"submission": env, "judge": env}``: each kernel's environment variables
+        (its limits and scratch folders); a kernel not named inherits ours.
+    """
+
+    roles = Dict(allow_none=True, default_value=None,
+                 help="The source notebook's cell roles; None runs every cell in one kernel").tag(config=True)
+    judge_path = Unicode(help="The judge kernel's working directory").tag(config=True)
+    judge_ip = Unicode("", help="Where the judge's Unix sockets go (its own folder); beside ours if empty"
+                       ).tag(config=True)
+    call_seconds = Float(120.0, help="Time limit of one call from the judge to a student's function").tag(config=True)
+    kernel_env = Dict(help="{'submission': env, 'judge': env}: each kernel's environment").tag(config=True)
+    socket_path = Unicode(help="Where the submission's kernel listens for the judge's calls").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        NotebookClient.__init__(self, nb, km)
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        judge = self._judge(nb) if self.roles else None
+        clients = {"submission": self, "judge": judge} if judge else {"submission": self}
+        self._outputs = self._output_bytes = 0
+        with contextlib.ExitStack() as kernels:
+            try:  # nothing of the submission has run yet: a failure here is the grader's
+                for client in clients.values():
+                    client.km = client.create_kernel_manager()
+                    client.km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+                    kernels.callback(self._cleanup, client)
+                run_sync(self._start_kernels)(clients)  # at once: each start is mostly waiting
+                info = self.wait_for_reply(self.kc.kernel_info())
+                self.nb.metadata["language_info"] = info["content"]["language_info"]
+                if judge is not None:
+                    self._connect(judge)
+            except Exception as error:
+                raise GraderFault(f"a kernel could not start ({type(error).__name__}: {error})") from error
+            for index, cell in enumerate(self.nb.cells):
+                self._run_cell(judge, cell, resources, index)
+        self.set_widgets_metadata()
+        return self.nb, self.resources
+
+    @staticmethod
+    def _cleanup(client):
+        """Shut a kernel down, unless nbclient already did (it does when a kernel fails to start).
+
+        A failure here must not hide the one that ended the notebook: a kernel nbclient
+        could not shut down goes with its keeper when the zygote sees its client go.
+        """
+        if client.km is not None:
+            try:
+                client._cleanup_kernel()
+            except Exception as error:  # noqa: BLE001
+                client.log.warning("a kernel could not be shut down: %s: %s", type(error).__name__, error)
+
+    def _judge(self, nb):
+        """A second client for the same notebook, whose kernel runs in ``judge_path``."""
+        config = copy.deepcopy(self.config)
+        config.Execute.timeout = int(self.call_seconds) + JUDGE_MARGIN_SECONDS
+        if self.judge_ip:  # Unix sockets, in a folder only the judge's kernel sees
+            config.KernelManager.ip = self.judge_ip
+        elif "ip" in self.config.KernelManager:
+            config.KernelManager.ip = self.config.KernelManager.ip + "-judge"
+        judge = Execute(config=config)
+        NotebookClient.__init__(judge, nb)
+        judge.reset_execution_trackers()
+        judge._check_assign_resources({"metadata": {"path": self.judge_path}})
+        return judge
+
+    async def _start_kernels(self, clients):
+        async def start(name, client):
+            env = self.kernel_env.get(name)
+            await client.async_start_new_kernel(**({"env": env} if env else {}))
+            await client.async_start_new_kernel_client()
+
+        await asyncio.gather(*(start(name, client) for name, client in clients.items()))
+
+    def _connect(self, judge):
+        """Open the submission's socket for calls (before any of its cells run); bind the proxies in the judge."""
+        self._silently(self, remote.listen, self.socket_path)
+        self._silently(judge, remote.install, self.socket_path, list(self.roles.get("functions", [])),
+                       self.call_seconds)
+
+    @staticmethod
+    def _silently(client, function, *arguments):
+        """Call ``autograder.kernel.remote.<function>(*arguments)`` in ``client``'s kernel, showing nothing."""
+        code = remote.kernel_call(function, *arguments)
+        reply = client.wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
+        if reply is None or reply["content"]["status"] != "ok":
+            error = (reply or {}).get("content", {})
+            raise RuntimeError(f"the grader's own code failed in a kernel ({function.__name__}): "
+                               f"{error.get('ename', 'no reply')}: {error.get('evalue', '')}")
+
+    def _run_cell(self, judge, cell, resources, index):
+        """A test cell in the judge, a setup cell in both kernels, anything else in the submission's.
+
+        A *split* test cell runs its visible asserts in the submission's kernel and
+        its hidden region in the judge.
+        """
+        roles = self.roles or {}
+        grade_id = nbgrader_cells.grade_id(cell)
+        try:
+            if cell.cell_type == "code" and grade_id in roles.get("tests", ()):
+                self._run_test(judge, cell, index)
+            elif cell.cell_type == "code" and grade_id in roles.get("split", ()) and HIDDEN_BEGIN in cell.source:
+                self._run_split_test(judge, cell, resources, index)
+            else:
+                self.preprocess_cell(cell, resources, index)
+                if cell.cell_type == "code" and grade_id in roles.get("setup", ()):
+                    shadow = copy.deepcopy(cell)  # its outputs in the judge are not the student's to see
+                    judge.execute_cell(shadow, index, store_history=False)
+                    if any(output.output_type == "error" for output in shadow.outputs):
+                        raise GraderFault(f"the setup cell {grade_id} failed in the judge kernel")
+        finally:
+            self.nb.cells[index] = cell  # nbclient put whichever copy it ran last into the notebook
+
+    def _run_split_test(self, judge, cell, resources, index):
+        """Visible asserts in the submission's kernel; then, if they passed, the hidden region in the judge.
+
+        The visible asserts use the student's objects (a layer, a model) and must
+        run in a student's own Jupyter too, where there is no judge. A cell's points
+        are all or nothing, and the hidden region checks everything they check, so
+        the judge's part decides: what the submission does to its own kernel can
+        only cost it points.
+        """
+        visible, marker, hidden = cell.source.partition(HIDDEN_BEGIN)
+        shown = copy.deepcopy(cell)
+        shown.source = visible
+        self.preprocess_cell(shown, resources, index)
+        cell.execution_count, cell.outputs = shown.execution_count, shown.outputs
+        if any(output.output_type == "error" for output in shown.outputs):
+            return
+        judged = copy.deepcopy(cell)
+        judged.source, judged.outputs = marker + hidden, []
+        self._run_test(judge, judged, index)
+        cell.outputs = shown.outputs + judged.outputs
+
+    def _run_test(self, judge, cell, index):
+        """Run a test cell in the judge while the submission's kernel answers its calls."""
+        serving = self.kc.execute(remote.kernel_call(remote.serve_calls, judge.timeout), silent=True,
+                                  store_history=False)
+        try:
+            judge.execute_cell(cell, index, store_history=True)
+            self._silently(judge, remote.hang_up)
+        except Exception as error:
+            if not judge.km.is_alive():
+                raise GraderFault(f"the judge kernel died ({type(error).__name__}: {error})") from error
+            raise
+        self.wait_for_reply(serving)  # interrupts the kernel if it does not come back
+        printed = run_sync(self._printed)(serving)
+        if printed:  # what the student's functions printed, shown as if they had run here
+            cell.outputs.insert(0, nbformat.v4.new_output("stream", name="stdout", text=printed))
+
+    def output(self, outs, msg, display_id, cell_index):
+        """nbclient's output handling, within :data:`MAX_OUTPUTS` and :data:`MAX_OUTPUT_BYTES` per notebook."""
+        self._outputs += 1
+        self._output_bytes += len(json.dumps(msg.get("content", {}), default=str))
+        if self._outputs > MAX_OUTPUTS or self._output_bytes > MAX_OUTPUT_BYTES:
+            if not getattr(self, "_truncated", False):
+                self._truncated = True
+                outs.append(nbformat.v4.new_output("stream", name="stdout", text=TRUNCATED))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    async def _printed(self, msg_id):
+        """The stdout of execution ``msg_id`` in the submission's kernel, up to its end (bounded)."""
+        text, size = [], 0
+        while True:
+            try:
+                message = await self.kc.get_iopub_msg(timeout=5)
+            except queue.Empty:
+                break
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            content = message["content"]
+            if message["msg_type"] == "stream" and content.get("name") == "stdout" and size < MAX_OUTPUT_BYTES:
+                piece = str(content.get("text", ""))[:MAX_OUTPUT_BYTES - size]
+                text.append(piece)
+                size += len(piece)
+            elif message["msg_type"] == "status" and content.get("execution_state") == "idle":
+                break
+        return "".join(text)

@@ -1,0 +1,63 @@
+"""Completion receipts: a test cell earns points only if it demonstrably ran to its end.
+
+nbgrader counts a test cell as passed when it shows no error. A submission can
+hide errors (for instance by wrapping later cells in ``try``/``except`` through an
+IPython input transformer). So, outside the kernel, :class:`AddReceipts` ends
+every test cell with a line printing a fresh random receipt, and after execution
+:class:`CheckReceipts` fails every test cell whose receipt is missing, then removes
+the receipts. The receipt is new for every run, so a submission cannot know it in
+advance. Code that rewrites test cells as they run could still read it from the
+cell's source, which is why test cells run in a judge kernel apart from the
+submission (:mod:`autograder.kernel.remote`); the receipts double-check that every
+test cell, in whichever kernel, ran to its end.
+"""
+
+import re
+import secrets
+
+import nbformat
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from autograder.nbgrader_cells import grade_id, is_test
+
+METADATA_KEY = "bnweek_receipt"
+RECEIPT = re.compile(r"^bnweek-receipt [0-9a-f]+ \S+\n?", re.MULTILINE)
+
+
+class AddReceipts(NbGraderPreprocessor):
+    """Append a receipt-printing line to every autograded test cell (before execution)."""
+
+    def preprocess(self, nb, resources):
+        nonce = secrets.token_hex(16)
+        nb.metadata[METADATA_KEY] = nonce
+        for cell in nb.cells:
+            if is_test(cell):
+                cell.source = f'{cell.source.rstrip()}\nprint("bnweek-receipt {nonce} {grade_id(cell)}")\n'
+        return nb, resources
+
+
+class CheckReceipts(NbGraderPreprocessor):
+    """Fail test cells that show no receipt; remove receipts and the receipt lines (after execution)."""
+
+    def preprocess(self, nb, resources):
+        nonce = nb.metadata.pop(METADATA_KEY, None)
+        if nonce is None:
+            return nb, resources
+        for cell in nb.cells:
+            if not is_test(cell):
+                continue
+            expected = f"bnweek-receipt {nonce} {grade_id(cell)}"
+            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+            failed = any(o.output_type == "error" for o in cell.outputs)
+            if not failed and expected not in printed:
+                cell.outputs.append(nbformat.v4.new_output(
+                    "error", ename="TestNotCompleted",
+                    evalue="this test cell did not run to its end, so it cannot count as passed",
+                    traceback=["TestNotCompleted: this test cell did not run to its end, so it cannot count as passed"],
+                ))
+            for output in cell.outputs:
+                if output.output_type == "stream":
+                    output.text = RECEIPT.sub("", output.text)
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and not o.text)]
+            cell.source = cell.source.replace(f'\nprint("{expected}")\n', "\n")
+        return nb, resources

@@ -1,0 +1,82 @@
+"""The class report: pass rate per graded function, a score histogram, a summary."""
+
+from collections import Counter
+from pathlib import Path
+
+from autograder.grading.intake import GRADER_ERROR, REFUSED
+
+
+def pass_rates(outcomes):
+    """Fraction of graded submissions earning full points, per (assignment, function).
+
+    Returns
+    -------
+    dict
+        ``{(assignment, function): (passed, graded)}``.
+    """
+    rates = {}
+    for outcome in outcomes:
+        if not outcome.graded:
+            continue
+        for function, possible in outcome.possible.items():
+            passed, graded = rates.get((outcome.assignment, function), (0, 0))
+            rates[(outcome.assignment, function)] = (passed + (outcome.scores.get(function, 0) >= possible), graded + 1)
+    return rates
+
+
+def plot_histogram(outcomes, path):
+    """Save a histogram of scores (as a percentage of the maximum) per assignment."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    assignments = sorted({o.assignment for o in outcomes})
+    fig, ax = plt.subplots(figsize=(7, 4))
+    bins = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.01]
+    scored = [o for o in outcomes if o.max_score and o.status != GRADER_ERROR]  # not graded is not 0
+    data = [[100 * o.total / o.max_score for o in scored if o.assignment == a] for a in assignments]
+    ax.hist(data, bins=bins, label=assignments, stacked=True)
+    ax.set_xlabel("score (% of maximum)")
+    ax.set_ylabel("submissions")
+    ax.set_title("Score distribution")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write_report(outcomes, folder, enforcement=None):
+    """Write ``scores.png`` and ``summary.md`` into ``folder``; return the summary text.
+
+    Parameters
+    ----------
+    outcomes : list of Outcome
+    folder : path-like
+    enforcement : autograder.sandbox.limits.Enforcement, optional
+        What confined the kernels: the report's first line, and a section listing it.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    plot_histogram(outcomes, folder / "scores.png")
+    statuses = Counter(o.status for o in outcomes)
+    lines = [enforcement.headline(), ""] if enforcement else []
+    lines += ["# Grading report", "", f"{len(outcomes)} submission(s): "
+             + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())), ""]
+    lines += ["| assignment | function | passed | pass rate |", "|---|---|---|---|"]
+    for (assignment, function), (passed, graded) in sorted(pass_rates(outcomes).items()):
+        lines.append(f"| {assignment} | `{function}` | {passed}/{graded} | {passed / graded:.0%} |")
+    problems = [o for o in outcomes if o.problem or not o.graded]
+    if problems:
+        lines += ["", "## Needs attention", ""]
+        lines += [f"- {o.student} / {o.assignment}: "
+                  + (o.problem if o.status in REFUSED else "; ".join(filter(None, [o.status, o.problem])))
+                  for o in problems]
+    if enforcement:
+        lines += ["", "## What was enforced on this run", ""]
+        lines += [f"- {line}" for line in enforcement.how] or ["- nothing: kernels ran unconfined"]
+        lines += [f"- not enforced: {line}" for line in enforcement.missing]
+    lines += ["", "![Score distribution](scores.png)", ""]
+    summary = "\n".join(lines)
+    (folder / "summary.md").write_text(summary, encoding="utf-8")
+    return summary

@@ -1,0 +1,79 @@
+"""Grading results: one :class:`Outcome` per student and assignment, and the CSV."""
+
+import csv
+from dataclasses import asdict, dataclass, field
+
+from autograder.grading.intake import GRADED, GRADER_ERROR
+from autograder.nbgrader_cells import function_name  # noqa: F401 (CSV columns are named after graded functions)
+
+# grades.csv columns before the per-function ones, and after them.
+STUDENT, ASSIGNMENT, STATUS = "student", "assignment", "status"
+TOTAL, POSSIBLE, PROBLEM, SECONDS = "total", "possible", "problem", "seconds"
+
+
+@dataclass
+class Outcome:
+    """How one student's submission of one assignment was graded.
+
+    Attributes
+    ----------
+    student, assignment : str
+    status : str
+        One of :mod:`autograder.grading.intake`'s status constants: ``GRADED``, ``GRADER_ERROR``,
+        or what refused the submission (``MISSING_NOTEBOOK``, ...).
+    scores : dict
+        ``{"<function>": points earned}`` for each graded function.
+    possible : dict
+        ``{"<function>": points available}``.
+    problem : str
+        A note (a kernel that died, a misnamed notebook that was graded anyway).
+    seconds : float
+        Execution time of the notebook.
+    """
+
+    student: str
+    assignment: str
+    status: str
+    scores: dict = field(default_factory=dict)
+    possible: dict = field(default_factory=dict)
+    problem: str = ""
+    seconds: float = 0.0
+
+    @property
+    def total(self):
+        return sum(self.scores.values())
+
+    @property
+    def max_score(self):
+        return sum(self.possible.values())
+
+    @property
+    def graded(self):
+        return self.status == GRADED
+
+    def summary(self):
+        """One line: ``alice ch1_normalizing: 4/5 (graded)``."""
+        return f"{self.student} {self.assignment}: {self.total:g}/{self.max_score:g} ({self.status})"
+
+    def to_dict(self):
+        return asdict(self) | {"total": self.total, "max_score": self.max_score}
+
+
+def write_csv(outcomes, path):
+    """Write ``grades.csv``: a row per student and assignment, a column per graded function."""
+    functions = []
+    for outcome in outcomes:
+        functions += [name for name in outcome.possible if name not in functions]
+    columns = [STUDENT, ASSIGNMENT, STATUS, *functions, TOTAL, POSSIBLE, PROBLEM, SECONDS]
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=columns)
+        writer.writeheader()
+        for outcome in sorted(outcomes, key=lambda o: (o.assignment, o.student)):
+            row = {
+                STUDENT: outcome.student, ASSIGNMENT: outcome.assignment, STATUS: outcome.status,
+                TOTAL: "" if outcome.status == GRADER_ERROR else f"{outcome.total:g}",  # not graded is not 0
+                POSSIBLE: f"{outcome.max_score:g}",
+                PROBLEM: outcome.problem, SECONDS: f"{outcome.seconds:.2f}",
+            }
+            row |= {name: f"{score:g}" for name, score in outcome.scores.items()}
+            writer.writerow(row)

@@ -1,0 +1,379 @@
+"""Hidden tests that run apart from the submission they grade.
+
+Code in a submission runs in the same process as anything executed after it,
+so a determined submission can change how later cells run (an IPython input
+transformer can rewrite a test cell to swallow its errors). When the grader runs
+an assignment's test cells in a second, trusted kernel (the *judge*), no test
+code ever runs where the submission's code ran:
+
+* in the judge, each graded function's name is bound to a :class:`Proxy`;
+* calling it sends the arguments, as plain data (:mod:`autograder.kernel.wire`), to the
+  submission's kernel, where :func:`answer` calls the student's function;
+* what comes back is plain data again: the return value, any exception's type
+  and message, and the arguments as the function left them (so a function that
+  modifies its input is still seen to do so).
+
+Where a test needs the student's objects themselves (a Keras layer, a model),
+it asks about them through :data:`probes`, functions of :mod:`autograder.kernel.probes`
+that run beside those objects and answer in plain data too.
+
+The verdict, every comparison with TensorFlow, is made in the judge. The most a
+submission can do is return values, and to earn points they must be right for
+inputs it has never seen.
+
+Calls travel over a Unix socket. While the judge runs a test cell, the
+submission's kernel runs :func:`serve_calls` (sent by the grader as a silent
+execution), so each call runs in that kernel's main thread, where an interrupt
+can stop it, and costs well under a millisecond on top of the function itself.
+"""
+
+import ast
+import atexit
+import builtins
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+
+from autograder.kernel import wire
+
+#: How long an interrupted call may take to return before its kernel is written off.
+INTERRUPT_GRACE_SECONDS = 5
+KERNEL_STOPPED = "the kernel running your code stopped (it crashed, exited or was killed)"
+#: Calls to names that start with this go to :mod:`autograder.kernel.probes`, not to the submission's names.
+PROBE_PREFIX = "probes."
+#: Environment variable naming the socket a warm kernel listens on from its start.
+ENV_SOCKET = "BNWEEK_JUDGE_SOCKET"
+_HEADER = struct.Struct("!Q")
+
+
+class SubmissionError(Exception):
+    """The student's function raised an exception the judge does not re-raise as itself."""
+
+
+def _send_frame(connection, payload):
+    connection.sendall(_HEADER.pack(len(payload)) + payload)
+
+
+def _recv_exactly(connection, size):
+    chunks = []
+    while size:
+        chunk = connection.recv(min(size, 2**20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _recv_frame(connection, limit=2 * wire.MAX_PAYLOAD_BYTES):
+    (size,) = _HEADER.unpack(_recv_exactly(connection, _HEADER.size))
+    if size > limit:
+        raise wire.WireError(f"a message of {size} bytes")
+    return _recv_exactly(connection, size)
+
+
+# -- the grader's calls into a kernel ------------------------------------------------
+
+def kernel_call(function, *arguments):
+    """The code the grader executes in a kernel to call one of this module's functions.
+
+    The grader's side of the protocol (:class:`~autograder.grading.preprocessors.executeapart.ExecuteApart`)
+    builds every call it makes into a kernel here, so that each names a real function:
+    ``kernel_call(serve_calls, 30.0)`` is ``"...serve_calls(30.0)"``. The arguments are
+    written as Python literals, and the call binds no name in the kernel's namespace.
+
+    Parameters
+    ----------
+    function : callable
+        A function of this module (:func:`listen`, :func:`serve_calls`, :func:`install`,
+        :func:`hang_up`).
+    *arguments
+        Its arguments: literals (strings, numbers, lists of them).
+
+    Returns
+    -------
+    str
+        One line of Python.
+    """
+    if getattr(function, "__module__", None) != __name__ or globals().get(function.__name__) is not function:
+        raise ValueError(f"{function!r} is not a function of {__name__}")
+    written = ", ".join(map(repr, arguments))
+    try:
+        same = ast.literal_eval(f"[{written}]") == list(arguments)
+    except (ValueError, SyntaxError):
+        same = False
+    if not same:
+        raise ValueError(f"the arguments of {function.__name__} must be literals: {arguments!r}")
+    return f"__import__({__name__!r}, fromlist=[{function.__name__!r}]).{function.__name__}({written})"
+
+
+# -- in the submission's kernel -----------------------------------------------------
+
+_listener = None
+
+
+def listen(path):
+    """Open the socket the judge's calls arrive on (once, before the submission's cells run).
+
+    A warm kernel does this as it starts (:mod:`autograder.sandbox.zygote`); calling it
+    again does nothing. The judge runs as another uid, so the socket is open to
+    every uid: only the judge's kernel and ours can see the folder it is in.
+    """
+    global _listener
+    if _listener is None:
+        _listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        _listener.bind(path)
+        os.chmod(path, 0o666)
+        _listener.listen(1)
+
+
+def serve_calls(seconds):
+    """Answer the judge's calls for one test cell, until the judge hangs up.
+
+    Parameters
+    ----------
+    seconds : float
+        How long to wait for the judge to connect.
+    """
+    _listener.settimeout(seconds)
+    try:
+        connection, _ = _listener.accept()
+    except OSError:
+        return
+    with connection:
+        connection.settimeout(None)
+        try:
+            _send_frame(connection, str(os.getpid()).encode())
+            while True:
+                name, request = json.loads(_recv_frame(connection))
+                reply = answer(str(name), str(request))
+                sys.stdout.flush()
+                _send_frame(connection, reply.encode())
+        except (EOFError, OSError, ValueError):
+            return
+
+
+def _probe(name):
+    """The grader's probe called ``name`` (:mod:`autograder.kernel.probes`), or None."""
+    from autograder.kernel import probes as grader_probes
+
+    return getattr(grader_probes, name) if name in grader_probes.__all__ else None
+
+
+def answer(name, request):
+    """Call the submission's function ``name`` with the encoded arguments.
+
+    Returns
+    -------
+    str
+        JSON of two encoded trees: the outcome (``{"result": value}`` or
+        ``{"error": [type name, message]}``) and the arguments after the call.
+    """
+    from IPython import get_ipython
+
+    call = wire.decode(request)  # [args, kwargs]; kept alive while ids in refs point into it
+    args, kwargs = call
+    if name.startswith(PROBE_PREFIX):
+        function = _probe(name.removeprefix(PROBE_PREFIX))
+    else:
+        function = get_ipython().user_ns.get(name)
+    refs = wire.mutable_paths(call)
+    if function is None:
+        outcome = {"error": ["NameError", f"name '{name}' is not defined"]}
+    else:
+        try:
+            outcome = {"result": function(*args, **kwargs)}
+        except BaseException as error:  # SystemExit and KeyboardInterrupt are answers too
+            outcome = {"error": [type(error).__name__, str(error)[:2000]]}
+    return json.dumps([wire.encode(outcome, refs), wire.encode(call)])
+
+
+# -- in the judge ---------------------------------------------------------------------
+
+
+class Submission:
+    """The judge's line to the kernel that ran the submission's cells.
+
+    Parameters
+    ----------
+    path : str
+        The socket that kernel listens on (:func:`listen`).
+    call_seconds : float
+        How long one call may run before it is interrupted.
+    """
+
+    def __init__(self, path, call_seconds):
+        self.path = path
+        self.call_seconds = call_seconds
+        self.connection = None
+        self.pid = None
+        self.broken = ""
+
+    def _connect(self, seconds):
+        if self.connection is None:
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            connection.settimeout(seconds)
+            try:
+                connection.connect(self.path)
+                self.pid = int(_recv_frame(connection, limit=64))
+            except (OSError, EOFError, ValueError):
+                connection.close()
+                raise SubmissionError("the kernel running your code did not answer") from None
+            self.connection = connection
+        return self.connection
+
+    def hang_up(self):
+        """End this test cell's calls, so that the submission's kernel moves on."""
+        if not self.broken:
+            try:
+                self._connect(5)
+            except SubmissionError:
+                pass
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def call(self, name, args, kwargs):
+        """Call ``name(*args, **kwargs)`` in the submission's kernel; return its value here."""
+        if self.broken:
+            raise SubmissionError(self.broken)
+        what = "a call to your code" if name.startswith(PROBE_PREFIX) else f"{name}()"
+        connection = self._connect(self.call_seconds)
+        try:
+            _send_frame(connection, json.dumps([name, wire.encode([list(args), kwargs])]).encode())
+        except OSError:
+            self._give_up(KERNEL_STOPPED)
+        try:
+            outcome_text, arguments_text = json.loads(self._reply(connection, what))
+            changed_args, changed_kwargs = wire.decode(arguments_text)
+            if not isinstance(changed_args, list) or not isinstance(changed_kwargs, dict):
+                raise wire.WireError("arguments that are not a list and a dict")
+            for original, changed in zip(args, changed_args):
+                wire.write_back(original, changed)
+            for key in kwargs.keys() & changed_kwargs.keys():
+                wire.write_back(kwargs[key], changed_kwargs[key])
+            outcome = wire.decode(outcome_text, args=[args, kwargs])
+        except (ValueError, TypeError) as error:  # json's and wire's complaints
+            raise SubmissionError(f"{what} sent back something that is not plain data: {error}") from None
+        if not isinstance(outcome, dict):
+            raise SubmissionError(f"{what} sent back something that is not plain data")
+        if "error" in outcome:
+            raise _exception(*outcome["error"])
+        return outcome.get("result")
+
+    def _reply(self, connection, what):
+        """The answer to the call just sent; interrupt the call if it runs too long."""
+        seconds = self.call_seconds
+        connection.settimeout(seconds)
+        try:
+            try:
+                return _recv_frame(connection)
+            except socket.timeout:
+                pass
+            self._signal(signal.SIGINT)
+            connection.settimeout(INTERRUPT_GRACE_SECONDS)
+            try:
+                _recv_frame(connection)
+            except socket.timeout:
+                self._give_up(f"your code kept running after {what} was stopped, so no further calls were made")
+            raise SubmissionError(f"{what} did not finish within {seconds:g} s, so it was stopped")
+        except (EOFError, ConnectionError):
+            self._give_up(KERNEL_STOPPED)
+        except KeyboardInterrupt:  # the judge's own cell ran out of time: stop the call too
+            self._signal(signal.SIGINT)
+            raise
+
+    def _give_up(self, why):
+        self.broken = why
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+        raise SubmissionError(why)
+
+    def _signal(self, signum):
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signum)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def _exception(type_name, message):
+    """The exception to raise in the judge for one the student's function raised."""
+    cls = getattr(builtins, str(type_name), None)
+    if isinstance(cls, type) and issubclass(cls, Exception):
+        try:
+            return cls(str(message))
+        except Exception:  # an exception type whose constructor wants more
+            pass
+    return SubmissionError(f"{type_name}: {message}")
+
+
+class Proxy:
+    """Stands in the judge for one of the submission's functions."""
+
+    def __init__(self, submission, name):
+        self.submission = submission
+        self.__name__ = self.__qualname__ = name
+
+    def __call__(self, *args, **kwargs):
+        return self.submission.call(self.__name__, args, kwargs)
+
+    def __repr__(self):
+        return f"<function {self.__name__}, run in the submission's kernel>"
+
+
+_submission = None
+
+
+def install(path, names, call_seconds, namespace=None):
+    """Bind ``names`` in the judge's namespace to proxies for the submission's functions.
+
+    Parameters
+    ----------
+    path : str
+        The socket the submission's kernel listens on.
+    names : sequence of str
+        The graded functions' names.
+    call_seconds : float
+        Time limit of one call.
+    namespace : dict, optional
+        Where to bind them; the judge kernel's user namespace by default.
+    """
+    global _submission
+    if namespace is None:
+        from IPython import get_ipython
+
+        namespace = get_ipython().user_ns
+    _submission = Submission(path, call_seconds)
+    atexit.register(_submission.hang_up)
+    for name in names:
+        namespace[name] = Proxy(_submission, name)
+    return _submission
+
+
+def hang_up():
+    """In the judge, after each test cell: release the submission's kernel."""
+    if _submission is not None:
+        _submission.hang_up()
+
+
+class _Probes:
+    """``probes.<name>(...)`` runs :func:`autograder.kernel.probes.<name>` where the submission's objects live.
+
+    In the judge, that is the submission's kernel, through the same calls as the
+    proxies; where a test cell runs in the submission's own kernel (as under
+    plain nbgrader), it is a local call.
+    """
+
+    def __getattr__(self, name):
+        local = _probe(name)
+        if local is None:
+            raise AttributeError(f"no probe called {name}")
+        return local if _submission is None else Proxy(_submission, PROBE_PREFIX + name)
+
+
+probes = _Probes()

@@ -1,0 +1,238 @@
+"""Data, and only data, between the submission's kernel and the judge's.
+
+When hidden tests run apart from a submission (:mod:`autograder.kernel.remote`), the
+arguments of every call and everything the student's function returns cross a
+process boundary. What crosses is plain data: ``None``, booleans, numbers,
+strings, NumPy arrays and scalars, tensors (as arrays), and tuples, lists and
+dicts of these, as JSON; an array travels as its dtype, shape and raw bytes, and
+object arrays are refused, so nothing a submission sends can run code in the
+judge. Anything else arrives as an :class:`Unsupported` placeholder that fails
+every check it meets.
+"""
+
+import base64
+import json
+
+import numpy as np
+
+#: The most a single call may send back, encoded.
+MAX_PAYLOAD_BYTES = 64 * 2**20
+#: dtype kinds that are plain data: booleans, integers, floats, complex numbers, text.
+PLAIN_KINDS = "biufcSU"
+
+
+class Unsupported:
+    """Stands for a value that is not plain data (a function, a model, a generator...).
+
+    Parameters
+    ----------
+    type_name : str
+        The value's type, as the submission's kernel named it.
+    text : str
+        The start of its ``repr``.
+    """
+
+    def __init__(self, type_name, text):
+        self.type_name = type_name
+        self.text = text
+
+    def __repr__(self):
+        return f"<{self.type_name} object that cannot be graded: {self.text}>"
+
+
+class WireError(ValueError):
+    """A payload that is not well-formed plain data."""
+
+
+def _is_tensor(value):
+    import sys
+
+    tf = sys.modules.get("tensorflow")  # never import TensorFlow just to ask
+    return tf is not None and isinstance(value, (tf.Tensor, tf.Variable))
+
+
+def encode(tree, refs=None):
+    """Encode a tree of plain data as one ASCII string.
+
+    Parameters
+    ----------
+    tree : object
+        The value to send.
+    refs : dict, optional
+        ``{id(obj): path}`` for mutable objects the receiver already holds (the
+        call's arguments): such an object is sent as a reference to ``path``,
+        so a function that returns its own argument is seen to do so.
+
+    Returns
+    -------
+    str
+        JSON.
+    """
+
+    def walk(value):
+        if refs and isinstance(value, (np.ndarray, list, dict)) and id(value) in refs:
+            return {"__arg__": refs[id(value)]}
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        if isinstance(value, np.ndarray) and value.dtype.kind in PLAIN_KINDS:
+            return {"__array__": _array_fields(value)}
+        if isinstance(value, np.generic) and value.dtype.kind in PLAIN_KINDS:
+            return {"__scalar__": _array_fields(np.asarray(value))}
+        if _is_tensor(value):
+            return {"__tensor__": _array_fields(np.asarray(value.numpy()))}
+        if isinstance(value, tuple):
+            return {"__tuple__": [walk(item) for item in value]}
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if isinstance(value, dict):
+            return {"__dict__": [[walk(key), walk(item)] for key, item in value.items()]}
+        return {"__unsupported__": [type(value).__name__, repr(value)[:200]]}
+
+    return json.dumps(walk(tree))
+
+
+def _array_fields(array):
+    return [array.dtype.str, list(array.shape), base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")]
+
+
+def _array(fields):
+    """The array :func:`_array_fields` described; only plain numeric, boolean or text dtypes."""
+    try:
+        dtype_text, shape, data = fields
+        dtype = np.dtype(str(dtype_text))
+        if dtype.kind not in PLAIN_KINDS or dtype.fields is not None:
+            raise WireError(f"an array of dtype {dtype} is not plain data")
+        shape = tuple(int(size) for size in shape)
+        return np.frombuffer(base64.b64decode(data, validate=True), dtype=dtype).reshape(shape).copy()
+    except WireError:
+        raise
+    except Exception as error:
+        raise WireError(f"an unreadable array ({type(error).__name__})") from None
+
+
+def decode(text, args=None):
+    """Decode what :func:`encode` made, safely.
+
+    Parameters
+    ----------
+    text : str
+        The encoded payload.
+    args : object, optional
+        The tree that ``{"__arg__": path}`` references point into.
+
+    Returns
+    -------
+    object
+
+    Raises
+    ------
+    WireError
+        If the payload is too large or not well-formed.
+    """
+    if len(text) > MAX_PAYLOAD_BYTES:
+        raise WireError(f"more than {MAX_PAYLOAD_BYTES // 2**20} MiB of data")
+    try:
+        structure = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise WireError(f"unreadable data ({type(error).__name__})") from None
+
+    def walk(node):
+        if node is None or isinstance(node, (bool, int, float, str)):
+            return node
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict) or len(node) != 1:
+            raise WireError("an unknown kind of value")
+        (kind, body), = node.items()
+        if kind == "__array__":
+            return _array(body)
+        if kind == "__scalar__":
+            return _array(body)[()]
+        if kind == "__tensor__":
+            import tensorflow as tf
+
+            return tf.constant(_array(body))
+        if kind == "__tuple__" and isinstance(body, list):
+            return tuple(walk(item) for item in body)
+        if kind == "__dict__" and isinstance(body, list):
+            return {_hashable(walk(pair[0])): walk(pair[1]) for pair in body}
+        if kind == "__unsupported__" and isinstance(body, list) and len(body) == 2:
+            return Unsupported(str(body[0]), str(body[1]))
+        if kind == "__arg__" and isinstance(body, list):
+            return _follow(args, body)
+        raise WireError("an unknown kind of value")
+
+    try:
+        return walk(structure)
+    except RecursionError:
+        raise WireError("data nested too deeply") from None
+
+
+def _hashable(key):
+    try:
+        hash(key)
+    except TypeError:
+        raise WireError("a dict key that is not hashable") from None
+    return key
+
+
+def _follow(tree, path):
+    try:
+        for step in path:
+            tree = tree[step]
+    except (KeyError, IndexError, TypeError):
+        raise WireError("a reference to an argument that does not exist") from None
+    return tree
+
+
+def mutable_paths(tree, path=()):
+    """``{id(obj): path}`` for every array, list and dict in ``tree``."""
+    found = {}
+    if isinstance(tree, (np.ndarray, list, dict)):
+        found[id(tree)] = list(path)
+    if isinstance(tree, (list, tuple)):
+        for index, item in enumerate(tree):
+            found.update(mutable_paths(item, (*path, index)))
+    elif isinstance(tree, dict):
+        for key, item in tree.items():
+            if isinstance(key, (str, int)):
+                found.update(mutable_paths(item, (*path, key)))
+    return found
+
+
+def write_back(original, changed):
+    """Make ``original`` equal ``changed`` in place, where it can be changed in place.
+
+    A function that modifies its arguments (an array with ``-=``, a dict with a
+    new key) does so in the submission's kernel; this repeats those changes on
+    the judge's objects, so tests that check arguments are left alone still see
+    the modification.
+
+    Returns
+    -------
+    object
+        ``original`` when it was updated in place, else ``changed``.
+    """
+    if isinstance(original, np.ndarray) and isinstance(changed, np.ndarray):
+        if original.shape == changed.shape and original.flags.writeable:
+            if not np.array_equal(original, changed, equal_nan=original.dtype.kind in "fc"):
+                np.copyto(original, changed, casting="unsafe")
+            return original
+        return changed
+    if isinstance(original, dict) and isinstance(changed, dict):
+        for key in [key for key in original if key not in changed]:
+            del original[key]
+        for key, value in changed.items():
+            original[key] = write_back(original[key], value) if key in original else value
+        return original
+    if isinstance(original, list) and isinstance(changed, list):
+        if len(original) == len(changed):
+            original[:] = [write_back(old, new) for old, new in zip(original, changed)]
+        else:
+            original[:] = changed
+        return original
+    if isinstance(original, tuple) and isinstance(changed, tuple) and len(original) == len(changed):
+        for old, new in zip(original, changed):
+            write_back(old, new)
+        return original
+    return changed

@@ -1,0 +1,528 @@
+"""Confine one grading kernel with the operating system's own walls (Linux).
+
+The warm-kernel server (:mod:`autograder.sandbox.zygote`) forks a *keeper* per kernel;
+:func:`run` turns that keeper into the kernel's warden:
+
+1. the keeper makes new PID, network, IPC and UTS namespaces (and a user
+   namespace when the grader is not root), then forks: its child is process 1
+   of the new PID namespace, so the kernel sees no other process of the host,
+   and when it ends every process it started ends with it;
+2. that child makes its own mount namespace and a new root: an empty tmpfs
+   holding read-only binds of the system, the Python environment and the
+   importable course code, its one writable folder at ``/work``, its socket
+   folders, a fresh ``/proc``, a private ``/tmp`` and a few device nodes (the
+   GPU's too); nothing of the solutions, tests, ``.git``, gradebook or other
+   students exists there;
+3. it drops every privilege: a uid and gid of its own when the grader is root,
+   every capability (bounding set too), ``no_new_privs``, and a seccomp filter
+   (libseccomp, through ``pyseccomp``) that denies what a notebook never needs;
+4. the keeper stays outside, where the kernel cannot see it, and kills the
+   whole tree past its wall-clock, CPU or memory limit.
+
+All of this happens right after the fork, before the kernel starts a thread:
+a threaded process cannot enter a new user namespace.
+"""
+
+import ctypes
+import errno
+import os
+import resource
+import signal
+import time
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+CLONE_NEWCGROUP, CLONE_NEWTIME = 0x02000000, 0x00000080
+NAMESPACES = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+MNT_DETACH = 2
+#: statvfs flags a remount inside a user namespace must keep (they are locked), as mount flags.
+LOCKED_FLAGS = {os.ST_RDONLY: MS_RDONLY, os.ST_NOSUID: MS_NOSUID, os.ST_NODEV: MS_NODEV, os.ST_NOEXEC: MS_NOEXEC,
+                os.ST_NOATIME: 1024, os.ST_NODIRATIME: 2048, os.ST_RELATIME: 1 << 21}
+
+#: Host folders every kernel sees read-only (where they exist): programs and libraries.
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/sys")
+#: Where the kernel's writable folder may appear, in order of preference.
+WORK_MOUNTS = ("/work", "/home/student", "/bnweek-work")
+#: Device nodes a kernel may open; ``/dev/nvidia*`` and ``/dev/dri`` are added when present.
+DEVICES = ("null", "zero", "full", "random", "urandom")
+GPU_DEVICE_PREFIXES = ("nvidia", "dri", "kfd")
+#: System calls a notebook never needs, denied with EPERM: namespaces and mounts, tracing and
+#: other processes' memory, keys, BPF, perf, kernel modules, clocks, reboot, and the like.
+DENIED_SYSCALLS = (
+    "unshare", "setns", "mount", "umount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree",
+    "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "ptrace", "process_vm_readv",
+    "process_vm_writev", "process_madvise", "pidfd_getfd", "kcmp", "keyctl", "add_key", "request_key", "bpf",
+    "perf_event_open", "userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register",
+    "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load", "reboot", "swapon",
+    "swapoff", "acct", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "sethostname",
+    "setdomainname", "iopl", "ioperm", "quotactl", "name_to_handle_at", "open_by_handle_at", "lookup_dcookie",
+    "syslog", "vhangup", "uselib", "nfsservctl", "personality",
+)
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, TIOCSTI = 1, 4, 0x5412
+#: How an exit reason that is the grader's fault begins (:mod:`autograder.grading.execution` looks for it).
+GRADER_FAULT = "grader fault:"
+#: The exit status of a keeper whose kernel could not be confined (the grader's fault, never the student's).
+CONFINEMENT_FAILED = 70
+
+
+class ConfinementError(OSError):
+    """A step of the confinement failed: the kernel must not start."""
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result, what):
+    if result != 0:
+        error = ctypes.get_errno()
+        raise ConfinementError(error, f"{what}: {os.strerror(error)}")
+
+
+def unshare(flags):
+    _check(_libc().unshare(flags), f"unshare({flags:#x})")
+
+
+def mount(source, target, fstype=None, flags=0, data=None):
+    encode = lambda value: None if value is None else os.fsencode(value)  # noqa: E731
+    _check(_libc().mount(encode(source), encode(target), encode(fstype), ctypes.c_ulong(flags), encode(data)),
+           f"mount {source} on {target}")
+
+
+def pivot_root(new_root, put_old):
+    import pyseccomp
+
+    number = pyseccomp.resolve_syscall(pyseccomp.system_arch(), "pivot_root")
+    _check(_libc().syscall(number, os.fsencode(new_root), os.fsencode(put_old)), "pivot_root")
+
+
+def _write(path, text):
+    fd = os.open(path, os.O_WRONLY)  # one write(2), and no O_TRUNC, which /proc's maps refuse
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
+def map_own_user(uid, gid):
+    """In a new user namespace: be the same ``uid`` and ``gid`` there as outside (no other ids exist)."""
+    _write("/proc/self/uid_map", f"{uid} {uid} 1\n")
+    _write("/proc/self/setgroups", "deny\n")
+    _write("/proc/self/gid_map", f"{gid} {gid} 1\n")
+
+
+# -- the new root ------------------------------------------------------------------
+
+
+def readable_paths(jail):
+    """Every host path the kernel sees read-only: the system, Python, and what the jail names."""
+    import sys
+
+    prefixes = (sys.prefix, sys.base_prefix, sys.exec_prefix)
+    # a link (a virtual environment linked from elsewhere) goes in as a link, after what it points to
+    python = sorted({os.path.realpath(p) for p in prefixes}) + sorted({p for p in prefixes if os.path.islink(p)})
+    wanted = [*SYSTEM_PATHS, *python, *jail.readable]
+    return [path for path in dict.fromkeys(wanted) if os.path.lexists(path)]
+
+
+def device_nodes(dev="/dev"):
+    """Device nodes to bind: the harmless ones, and the GPU's when the host has one."""
+    names = [name for name in DEVICES if os.path.exists(os.path.join(dev, name))]
+    try:
+        names += sorted(name for name in os.listdir(dev) if name.startswith(GPU_DEVICE_PREFIXES))
+    except OSError:
+        pass
+    return [os.path.join(dev, name) for name in names]
+
+
+def _bind(source, target, writable=False, device=False):
+    """Bind ``source`` onto ``target`` (made first), read-only unless ``writable``."""
+    if os.path.isdir(source) and not os.path.islink(source):
+        os.makedirs(target, exist_ok=True)
+    else:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if not os.path.exists(target):
+            open(target, "a").close()
+    mount(source, target, flags=MS_BIND | MS_REC)
+    flags = MS_BIND | MS_REMOUNT | MS_NOSUID | (0 if device else MS_NODEV) | (0 if writable else MS_RDONLY)
+    host = os.statvfs(source).f_flag
+    flags |= sum(value for bit, value in LOCKED_FLAGS.items() if host & bit and not (writable and value == MS_RDONLY))
+    mount(None, target, flags=flags)
+
+
+def build_root(jail, root):
+    """Make ``root`` the kernel's whole file system, then enter it (``pivot_root``)."""
+    unshare(CLONE_NEWNS)
+    mount(None, "/", flags=MS_REC | MS_PRIVATE)
+    mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755")
+    inside = lambda path: os.path.join(root, path.lstrip("/"))  # noqa: E731
+    for tmp in ("/tmp", "/dev/shm"):  # first: what is bound below may live under /tmp
+        os.makedirs(inside(tmp), exist_ok=True)
+        mount("tmpfs", inside(tmp), "tmpfs", MS_NOSUID | MS_NODEV, "size=256m,mode=1777")
+    for path in readable_paths(jail):
+        if os.path.islink(path):  # /bin -> usr/bin on merged-usr systems, a linked virtual environment
+            os.makedirs(os.path.dirname(inside(path)), exist_ok=True)
+            os.symlink(os.readlink(path), inside(path))
+        else:
+            _bind(path, inside(path))
+    for node in device_nodes():
+        _bind(node, inside(node), writable=True, device=True)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                         ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, inside(f"/dev/{name}"))
+    os.makedirs(inside("/proc"))
+    mount("proc", inside("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    for folder in jail.sockets:
+        _bind(folder, inside(folder), writable=True)
+    work = work_mount(jail)
+    _bind(jail.workdir, inside(work), writable=True)
+    os.chdir(root)
+    pivot_root(".", ".")
+    _check(_libc().umount2(b".", MNT_DETACH), "detaching the host's root")
+    mount(None, "/", flags=MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    os.chdir(work)
+
+
+def work_mount(jail):
+    """Where the kernel's writable folder appears: ``/work``, unless the course itself lives there."""
+    taken = [*readable_paths(jail), *jail.sockets]
+    for candidate in WORK_MOUNTS:
+        if not any(path == candidate or path.startswith(candidate + "/") for path in taken):
+            return candidate
+    raise ConfinementError(errno.EEXIST, "no free place for the kernel's folder")
+
+
+# -- privileges ------------------------------------------------------------------------
+
+
+def seccomp_filter():
+    """The seccomp filter: allow by default, deny what :data:`DENIED_SYSCALLS` names.
+
+    ``clone`` may not make namespaces; ``clone3``, whose flags a filter cannot read,
+    answers ENOSYS so that the C library falls back to ``clone``. ``prctl`` may not
+    clear the parent-death signal that ties the kernel to its keeper.
+    """
+    import pyseccomp as seccomp
+
+    deny = seccomp.ERRNO(errno.EPERM)
+    rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for name in DENIED_SYSCALLS:
+        try:
+            rules.add_rule(deny, name)
+        except (ValueError, RuntimeError, OSError):  # not a system call on this architecture
+            pass
+    rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    for flag in (CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
+                 CLONE_NEWCGROUP, CLONE_NEWTIME):
+        rules.add_rule(deny, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
+    for option in (PR_SET_PDEATHSIG, PR_SET_DUMPABLE):
+        rules.add_rule(deny, "prctl", seccomp.Arg(0, seccomp.EQ, option))
+    rules.add_rule(deny, "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, TIOCSTI))
+    return rules
+
+
+def drop_privileges(uid, limits):
+    """Become ``uid`` (when the grader is root), with no capability, ever, and resource limits."""
+    import pyprctl
+
+    set_rlimits(limits, processes=uid is not None)
+    for cap in pyprctl.Cap.probe_supported():
+        pyprctl.capbset_drop(cap)
+    pyprctl.cap_ambient_clear_all()
+    if uid is not None:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    pyprctl.CapState().set_current()  # empty effective, permitted and inheritable sets
+    pyprctl.set_no_new_privs()
+    pyprctl.set_pdeathsig(signal.SIGKILL)  # after the uid change, which clears it
+    seccomp_filter().load()
+    if any(pyprctl.CapState.get_current().permitted) or not pyprctl.get_no_new_privs():
+        raise ConfinementError(errno.EPERM, "privileges remained after dropping them")
+
+
+# -- the keeper ----------------------------------------------------------------------------
+
+
+def _ns_inode(pid):
+    try:
+        return os.stat(f"/proc/{pid}/ns/pid").st_ino
+    except OSError:
+        return None
+
+
+def tree(kernel_pid):
+    """Host pids of every process in the kernel's PID namespace (the kernel included)."""
+    namespace = None
+    try:
+        namespace = os.readlink(f"/proc/{kernel_pid}/ns/pid")
+    except OSError:
+        return []
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.readlink(f"/proc/{entry}/ns/pid") == namespace:
+                    pids.append(int(entry))
+            except OSError:
+                pass
+    return pids
+
+
+def usage(pids):
+    """``(resident bytes, CPU seconds)`` summed over ``pids``, reaped children's CPU included."""
+    page, ticks = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
+    resident = cpu = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/statm") as statm:
+                resident += int(statm.read().split()[1]) * page
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+            cpu += sum(int(value) for value in fields[11:15]) / ticks  # utime stime cutime cstime
+        except (OSError, IndexError, ValueError):
+            pass
+    return resident, cpu
+
+
+def watch(kernel_pid, limits, cgroup=None, interval=0.05, confined=True):
+    """Wait for the kernel; kill its whole tree past a limit.
+
+    Returns
+    -------
+    (int, str)
+        The kernel's exit code, and why it was killed ("" if it was not).
+    """
+    deadline = time.monotonic() + limits.wall_seconds if limits.wall_seconds else None
+    reason = ""
+    while True:
+        pid, status = os.waitpid(kernel_pid, os.WNOHANG)
+        if pid:
+            if not reason and cgroup and cgroup.out_of_memory():  # the kernel itself was the one killed
+                reason = f"the kernel's processes used more than {limits.memory_bytes / 2**30:.1f} GiB of memory"
+            return os.waitstatus_to_exitcode(status), reason
+        if not reason:
+            pids = cgroup.pids() if cgroup else tree(kernel_pid) if confined else [kernel_pid]
+            resident, cpu = usage(pids)
+            if cgroup:
+                resident = max(resident, cgroup.memory())
+            if deadline and time.monotonic() > deadline:
+                reason = "the notebook ran past its time limit"
+            elif limits.memory_bytes and resident > limits.memory_bytes:
+                reason = f"the kernel's processes used more than {limits.memory_bytes / 2**30:.1f} GiB of memory"
+            elif limits.cpu_seconds and cpu > limits.cpu_seconds:
+                reason = f"the kernel's processes used more than {limits.cpu_seconds} s of CPU time"
+            elif cgroup and cgroup.out_of_memory():
+                reason = f"the kernel's processes used more than {limits.memory_bytes / 2**30:.1f} GiB of memory"
+            if reason:
+                kill_tree(kernel_pid)
+        time.sleep(interval)
+
+
+def kill_tree(kernel_pid):
+    """Kill the kernel: as process 1 of its namespace, it takes every process there with it."""
+    try:
+        os.kill(kernel_pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def run(jail, uid, root, start_kernel, log, cgroup=None, give_reason=lambda reason: None):
+    """In the keeper: confine a child as ``jail`` says, run ``start_kernel`` there, and watch it.
+
+    Never returns: exits with the kernel's exit code, or :data:`CONFINEMENT_FAILED`.
+
+    Parameters
+    ----------
+    jail : autograder.sandbox.limits.Jail
+    uid : int or None
+        The kernel's own uid and gid when the grader is root; ``None`` otherwise
+        (the kernel then runs in a user namespace, as the grader's uid).
+    root : str
+        An empty host folder to build the kernel's root in.
+    start_kernel : callable
+        Runs in the confined child; never returns.
+    log : callable
+        ``log(text)`` writes a line of the kernel's log.
+    cgroup : autograder.sandbox.cgroups.Cgroup, optional
+        Where the kernel's processes go, when the host offers cgroups.
+    give_reason : callable
+        ``give_reason(text)`` tells the grader why the kernel was stopped.
+    """
+    go_read, go_write = os.pipe()
+    done_read, done_write = os.pipe()
+    try:
+        if jail.confined:
+            if uid is None:
+                import pyprctl
+
+                pyprctl.set_dumpable(True)  # a process that changed its uid is not: it could not write its maps
+            outside = os.getuid(), os.getgid()  # unmapped until the maps are written
+            unshare(NAMESPACES | (0 if uid is not None else CLONE_NEWUSER))
+            if uid is None:
+                map_own_user(*outside)
+            for path in (_walk(folder) for folder in (jail.workdir, *jail.sockets)) if uid is not None else ():
+                for item in path:
+                    os.lchown(item, uid, uid)
+        kernel_pid = os.fork()
+    except OSError as error:
+        log(f"the kernel could not be confined: {error}")
+        give_reason(f"{GRADER_FAULT} the kernel could not be confined ({error})")
+        os._exit(CONFINEMENT_FAILED)
+    if kernel_pid == 0:
+        os.close(go_write)
+        os.close(done_read)
+        os.read(go_read, 1)  # placed in its cgroup before it runs anything
+        try:
+            if jail.confined:
+                _check(_libc().sethostname(b"bnweek", 6), "sethostname")
+                build_root(jail, root)
+                os.environ.update(HOME="/tmp", TMPDIR="/tmp", MPLCONFIGDIR="/tmp")
+                drop_privileges(uid, jail.limits)
+            else:
+                set_rlimits(jail.limits, processes=False)
+        except Exception as error:  # never run a kernel that is not confined
+            os.write(done_write, f"{type(error).__name__}: {error}".encode()[:4000])
+            os._exit(CONFINEMENT_FAILED)
+        os.write(done_write, b"ok")
+        os.close(done_write)
+        start_kernel()
+        os._exit(0)
+    os.close(go_read)
+    os.close(done_write)
+    signal.signal(signal.SIGINT, lambda *_: _forward(kernel_pid, signal.SIGINT))
+    signal.signal(signal.SIGTERM, lambda *_: (kill_tree(kernel_pid), os._exit(128 + signal.SIGTERM)))
+    if cgroup:
+        try:
+            cgroup.add(kernel_pid)
+        except OSError as error:
+            log(f"no cgroup ({error}); the keeper's sums alone bound the tree")
+            cgroup.remove(0)
+            cgroup = None
+    os.write(go_write, b"g")
+    os.close(go_write)
+    answer = _read_all(done_read)
+    if answer != b"ok":
+        problem = answer.decode(errors="replace") or "it died while being confined"
+        log(f"the kernel could not be confined: {problem}")
+        give_reason(f"{GRADER_FAULT} the kernel could not be confined ({problem})")
+        kill_tree(kernel_pid)
+        os.waitpid(kernel_pid, 0)
+        os._exit(CONFINEMENT_FAILED)
+    if jail.confined:
+        log(f"confined as uid {uid if uid is not None else os.getuid()}, in namespaces of its own")
+    code, reason = watch(kernel_pid, jail.limits, cgroup, confined=jail.confined)
+    if cgroup:
+        cgroup.remove()
+    if reason:
+        log(reason)
+        give_reason(reason)
+    os._exit(code if code >= 0 else 128 - code)
+
+
+def set_rlimits(limits, processes=True):
+    """The resource limits every process of the kernel inherits."""
+    values = [(resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_FSIZE, limits.file_bytes),
+              (resource.RLIMIT_CORE, 0)]
+    if processes:  # per uid: only a kernel with a uid of its own may have it
+        values.append((resource.RLIMIT_NPROC, limits.processes))
+    for name, value in values:
+        resource.setrlimit(name, (int(value), int(value)))
+
+
+def _read_all(fd):
+    chunks = []
+    while chunk := os.read(fd, 4096):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _forward(pid, signum):
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _walk(folder):
+    yield folder
+    for parent, folders, files in os.walk(folder):
+        for name in folders + files:
+            yield os.path.join(parent, name)
+
+
+# -- what this host can enforce ----------------------------------------------------------
+
+
+def probe():
+    """Confine a throwaway child exactly as a kernel would be, and say what held.
+
+    Returns
+    -------
+    autograder.sandbox.limits.Enforcement
+    """
+    import shutil
+    import tempfile
+
+    from autograder.sandbox import cgroups
+    from autograder.sandbox.limits import DEFAULT_LIMITS, Enforcement, Jail
+
+    if not os.uname().sysname == "Linux":
+        return Enforcement(False, missing=[f"{os.uname().sysname} has no Linux namespaces"])
+    root_user = os.getuid() == 0
+    folder = tempfile.mkdtemp(prefix="bnweek-probe-")
+    work, root = os.path.join(folder, "work"), os.path.join(folder, "root")
+    os.makedirs(work)
+    os.makedirs(root)
+    report_read, report_write = os.pipe()
+    jail = Jail(workdir=work)
+    cgroup = cgroups.create(f"bnweek-probe-{os.getpid()}", DEFAULT_LIMITS) if root_user else None
+
+    def kernel():
+        checks = [len([p for p in os.listdir("/proc") if p.isdigit()]) == 1, os.getpid() == 1,
+                  not os.path.exists(folder), os.getuid() != 0 or not root_user]
+        try:
+            unshare(CLONE_NEWUSER)
+            checks.append(False)
+        except OSError:
+            checks.append(True)
+        os.write(report_write, b"ok" if all(checks) else b"leaky")
+        os._exit(0)
+
+    pid = os.fork()
+    if pid == 0:
+        os.close(report_read)
+        os.setsid()
+        run(jail, 1_499_999_999 if root_user else None, root, kernel, lambda text: None, cgroup)
+    os.close(report_write)
+    answer = _read_all(report_read)
+    os.waitpid(pid, 0)
+    shutil.rmtree(folder, ignore_errors=True)
+    if answer != b"ok":
+        return Enforcement(False, missing=["this host would not confine a kernel (no namespaces, or not allowed)"])
+    how = ["its own PID, mount, network, IPC and UTS namespaces; a read-only root of the system, Python and the "
+           "course code, one writable folder",
+           "a uid and gid of its own (the grader is root)" if root_user
+           else f"an unprivileged user namespace (the grader is uid {os.getuid()})",
+           f"no capabilities, no_new_privs, seccomp denying {len(DENIED_SYSCALLS)} system calls"]
+    missing = []
+    if cgroup:
+        how.append(f"a cgroup (v{cgroup.version}) bounding processes and memory")
+    else:
+        how.append("processes and memory summed over the process tree by the keeper")
+        missing.append("no cgroup could be made: a fast allocation can pass the memory limit for up to 50 ms")
+    gpus = [node for node in device_nodes() if os.path.basename(node).startswith(GPU_DEVICE_PREFIXES)]
+    if gpus:
+        how.append("GPU device nodes " + ", ".join(gpus))
+    return Enforcement(True, how=how, missing=missing)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from dataclasses import asdict
+
+    if sys.argv[1:] == ["probe"]:
+        print(json.dumps(asdict(probe())))

@@ -1,0 +1,348 @@
+"""Warm kernels: a fork server that has already imported TensorFlow.
+
+Plain nbgrader starts a fresh Python kernel per notebook and the notebook then
+imports TensorFlow: about half of the ~8 s a one-function notebook costs. Here a
+*zygote* process imports the heavy modules once (no op run, no thread started,
+no CUDA initialised) and forks a brand-new kernel for each notebook. Every
+kernel is a fresh child of the zygote, never reused, so no submission's state
+can reach another's; the zygote itself never runs student code.
+
+Jupyter starts kernels from a kernelspec's ``argv``. Ours runs this module's
+*client* (``python -m autograder.sandbox.zygote connect -f {connection_file} ...``), a
+tiny process that asks the zygote for a kernel, forwards signals to it, and
+exits with the kernel's exit status, so ``jupyter_client`` can interrupt, kill
+and wait for it as for any kernel.
+"""
+
+import hashlib
+import json
+import os
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ENV_SOCKET = "BNWEEK_ZYGOTE"
+KERNEL_NAME = "bnweek-warm"
+
+#: Environment variables that set how many threads a BLAS library (OpenBLAS, MKL, OpenMP) starts.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+#: Imported before forking: what the course's notebooks and hidden tests use.
+WARM_MODULES = ("numpy", "tensorflow", "matplotlib", "ipykernel.kernelapp",
+                "autograder.kernel.tfcheck", "autograder.kernel.remote", "autograder.kernel.probes",
+                "autograder.sandbox.jail", "pyseccomp", "pyprctl")
+
+
+# -- the server -----------------------------------------------------------------
+
+
+#: Kernels of a grader running as root get uids from here up, a block of 1000 per zygote.
+UID_BASE = 1_500_000_000
+
+
+def kernel_uid(number, zygote_pid=None):
+    """The uid (and gid) of this zygote's ``number``-th kernel when the grader is root."""
+    return UID_BASE + ((zygote_pid or os.getpid()) % 100_000) * 1000 + number % 1000
+
+
+def _become_kernel(argv):
+    """Become a fresh IPython kernel (in the confined child) and never return."""
+    from ipykernel.kernelapp import IPKernelApp
+
+    from autograder.kernel import remote
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    app = IPKernelApp.instance()
+    app.initialize(argv)
+    if os.environ.get(remote.ENV_SOCKET):  # the judge's calls arrive here (autograder.kernel.remote)
+        remote.listen(os.environ[remote.ENV_SOCKET])
+    app.start()
+    os._exit(0)
+
+
+def _own_connection_file(argv, folder):
+    """``argv`` with its connection file copied into ``folder``, the only one the kernel will see."""
+    argv = list(argv)
+    index = argv.index("-f") + 1
+    copy = os.path.join(folder, "connection.json")
+    shutil.copyfile(argv[index], copy)
+    argv[index] = copy
+    return argv
+
+
+def _start_kernel_child(request, log_directory, number):
+    """In the forked child: confine a kernel as its jail says, watch it, and exit as it exits."""
+    from autograder.sandbox import jail as confinement
+    from autograder.sandbox.limits import ENV_JAIL, Jail
+
+    os.setsid()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    env = dict(request["env"])
+    jail = Jail.from_env(env)
+    if jail is None:  # never a kernel without its jail: --unconfined sends one that says so
+        os._exit(confinement.CONFINEMENT_FAILED)
+    env.pop(ENV_JAIL, None)
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(request["cwd"])
+    # The kernel's own stdout/stderr (fd-level logs, crash messages) go to a log
+    # file, never into a cell's output.
+    log = os.open(os.path.join(log_directory, f"kernel-{os.getpid()}.log"), os.O_WRONLY | os.O_CREAT, 0o600)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    reason_file = exit_reason_path(log_directory, request["cwd"])
+
+    def note(text):
+        os.write(2, f"bnweek {jail.role} kernel: {text}\n".encode())
+
+    argv = request["argv"]
+    cgroup = None
+    if jail.confined:
+        try:
+            argv = _own_connection_file(argv, jail.sockets[0])
+        except (OSError, ValueError, IndexError) as error:
+            _give_reason(reason_file, f"{confinement.GRADER_FAULT} its connection file could not be copied ({error})")
+            os._exit(confinement.CONFINEMENT_FAILED)
+        if os.getuid() == 0:
+            from autograder.sandbox import cgroups
+
+            cgroup = cgroups.create(f"bnweek-{os.getpid()}", jail.limits)
+    root = os.path.join(log_directory, "roots", str(os.getpid()))
+    os.makedirs(root)
+    uid = kernel_uid(number, os.getppid()) if os.getuid() == 0 else None
+    confinement.run(jail, uid, root, lambda: _become_kernel(argv), note, cgroup,
+                    lambda reason: _give_reason(reason_file, reason))
+
+
+def _give_reason(path, reason):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as file:
+        file.write(reason)
+
+
+def serve(socket_path):
+    """Import the warm modules, then fork a kernel per request, forever.
+
+    Each request is one JSON line on a Unix socket; the reply is the child's pid,
+    then, when the child exits, its exit status. If the client hangs up first,
+    the child is killed.
+    """
+    import importlib
+
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(64)
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    parent = os.getppid()
+    children = {}  # pid -> client connection
+    started = 0
+
+    while os.getppid() == parent:  # the grader that started us is gone: so are we
+        for key, _ in selector.select(timeout=0.05):
+            if key.fileobj is listener:
+                connection, _ = listener.accept()
+                request = json.loads(connection.makefile().readline())
+                pid = os.fork()
+                if pid == 0:
+                    for inherited in [listener, connection, *children.values()]:
+                        inherited.close()
+                    _start_kernel_child(request, os.path.dirname(socket_path), started)
+                started += 1
+                children[pid] = connection
+                connection.sendall(f"{pid}\n".encode())
+                selector.register(connection, selectors.EVENT_READ, pid)
+            else:  # the client hung up (it reads nothing else): kill its kernel
+                pid = key.data
+                if not key.fileobj.recv(1):
+                    _kill(pid)
+        _reap(children, selector)
+    for pid in children:
+        _kill(pid)
+
+
+def exit_reason_path(directory, cwd):
+    """Where the zygote explains why it killed the kernel that ran in ``cwd``."""
+    return os.path.join(directory, "reasons", hashlib.sha1(cwd.encode()).hexdigest())
+
+
+def _kill(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _reap(children, selector):
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        connection = children.pop(pid, None)
+        if connection is None:
+            continue
+        _kill(pid)  # anything the kernel started in its session goes with it
+        selector.unregister(connection)
+        try:
+            connection.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
+        except OSError:
+            pass
+        connection.close()
+
+
+# -- the client (the kernelspec's argv) ----------------------------------------------
+
+
+def connect(argv):
+    """Ask the zygote for a kernel running ``argv``; relay signals; exit as it exits."""
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.connect(os.environ[ENV_SOCKET])
+    request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}
+    client.sendall((json.dumps(request) + "\n").encode())
+    replies = client.makefile()
+    pid = int(replies.readline())
+
+    def forward(signum, _frame):
+        try:
+            os.killpg(pid, signum) if signum != signal.SIGINT else os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+        if signum == signal.SIGTERM:
+            sys.exit(128 + signum)
+
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
+    status = replies.readline().strip()
+    sys.exit(int(status) if status else 1)
+
+
+# -- the owner's side ---------------------------------------------------------------
+
+
+def wait_for_socket(socket_path, timeout=120, process=None):
+    """Wait until a zygote listens on ``socket_path``."""
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(socket_path):
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the warm-kernel server exited with status {process.returncode}")
+        if time.monotonic() > deadline:
+            raise RuntimeError("the warm-kernel server did not start")
+        time.sleep(0.05)
+
+
+class Zygote:
+    """A running zygote and the kernelspec that uses it.
+
+    Use as a context manager; ``env()`` gives the variables a process needs so that
+    kernels named :data:`KERNEL_NAME` come from this zygote.
+
+    Parameters
+    ----------
+    python : str
+        The interpreter to run.
+    wait : bool
+        Return only once the zygote listens.
+    blas_threads : int, optional
+        Threads each kernel's BLAS may use (unless the environment already says).
+        Kernels that grade side by side each get their share of the cores: with
+        more threads than cores, OpenBLAS's spinning threads slow every kernel down.
+    """
+
+    def __init__(self, python=sys.executable, wait=True, blas_threads=None):
+        self.directory = tempfile.mkdtemp(prefix="bnweek-zygote-")
+        self.socket_path = os.path.join(self.directory, "zygote.sock")
+        self.python = python
+        self._write_kernelspec(python)
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        self._env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+        self._env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        if blas_threads:  # read once, when NumPy loads its BLAS, before any kernel is forked
+            for name in BLAS_THREAD_VARIABLES:
+                self._env.setdefault(name, str(blas_threads))
+        self._start()
+        if wait:
+            self.wait_ready()
+
+    def _start(self):
+        with open(os.path.join(self.directory, "zygote.log"), "a") as log:
+            self.process = subprocess.Popen(
+                [self.python, "-m", "autograder.sandbox.zygote", "serve", self.socket_path],
+                env=self._env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            )
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def restart(self):
+        """Start a new server on the same socket, after this one died."""
+        if self.alive():
+            self.process.kill()
+        self.process.wait()
+        try:
+            os.unlink(self.socket_path)
+        except FileNotFoundError:
+            pass
+        self._start()
+        self.wait_ready()
+
+    def _write_kernelspec(self, python):
+        spec_dir = os.path.join(self.directory, "kernels", KERNEL_NAME)
+        os.makedirs(spec_dir)
+        spec = {
+            "argv": [python, "-m", "autograder.sandbox.zygote", "connect", "-f", "{connection_file}"],
+            "display_name": "Python 3 (warm, BN Week grader)",
+            "language": "python",
+            "interrupt_mode": "signal",
+        }
+        with open(os.path.join(spec_dir, "kernel.json"), "w") as file:
+            json.dump(spec, file)
+
+    def wait_ready(self, timeout=120):
+        """Block until the zygote listens (it imports TensorFlow first)."""
+        wait_for_socket(self.socket_path, timeout, self.process)
+
+    def env(self):
+        """Environment variables that route :data:`KERNEL_NAME` to this zygote."""
+        return {
+            ENV_SOCKET: self.socket_path,
+            "JUPYTER_PATH": os.pathsep.join(filter(None, [self.directory, os.environ.get("JUPYTER_PATH")])),
+        }
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if not os.environ.get("BNWEEK_KEEP_KERNEL_LOGS"):  # set it to debug kernels that died
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+if __name__ == "__main__":
+    verb, rest = sys.argv[1], sys.argv[2:]
+    if verb == "serve":
+        serve(rest[0])
+    elif verb == "connect":
+        connect(rest)
+    else:
+        sys.exit(f"usage: python -m autograder.sandbox.zygote serve SOCKET | connect ARGS...")

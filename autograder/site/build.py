@@ -1,0 +1,169 @@
+"""Build the website in both editions with Jupyter Book, and optionally grade a demo class.
+
+The English edition goes to ``_build/html``, the Chinese one beside it to ``_build/html/zh``, from the
+same pages: the Chinese edition is the same Sphinx project built with ``language = "zh_CN"``, its text
+taken from the message catalogs in ``locale/zh_CN/LC_MESSAGES/`` (Sphinx's i18n), its code, formulas
+and outputs from the pages themselves. Pages are executed with Jupyter Book's cache, shared by both
+editions, so an unchanged page is not re-run on rebuild and the Chinese build executes nothing: it
+reads what the English build executed. Warnings are errors, so a broken reference or a failing cell
+stops the build. (MyST-NB and the theme keep a build's executed notebooks in the folder above its
+output, so the Chinese build's copy is ``_build/html/jupyter_execute``: the same executed pages that
+the English site already offers for download, unlinked.)
+
+``update_catalogs`` (``./course translate``) re-extracts the English messages of the pages and of the
+student notebooks (``_build/gettext/*.pot``) and merges them into the catalogs with ``sphinx-intl``:
+new messages arrive untranslated, changed ones fuzzy, deleted ones obsolete, and
+``tests/test_zh_catalogs.py`` fails until a translator has dealt with each.
+"""
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.course import REPO
+
+BUILD = REPO / "_build"
+SITE = BUILD / "html"
+LOCALE = REPO / "locale"
+LANGUAGE = "zh_CN"
+CATALOGS = LOCALE / LANGUAGE / "LC_MESSAGES"
+GETTEXT = BUILD / "gettext"
+CONFIG = REPO / "_config.yml"
+TOC = REPO / "_toc.yml"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language of the site: where it goes and what it changes in ``_config.yml``'s settings."""
+
+    language: str
+    site: Path
+    doctrees: Path
+    overrides: dict = field(default_factory=dict)
+
+
+ENGLISH = Edition("en", SITE, BUILD / ".doctrees")
+CHINESE = Edition(LANGUAGE, SITE / "zh", BUILD / f".doctrees-{LANGUAGE}", {
+    "language": LANGUAGE,
+    "html_title": "BN Week 中文版",
+    # The counterpart of every page is one folder up (the English site's root).
+    "bnweek_language_links": [{"label": "English", "lang": "en", "root": ".."}],
+    "bnweek_language_label": "语言 / Language",
+})
+EDITIONS = (ENGLISH, CHINESE)
+
+
+def sphinx(builder, outdir, doctrees, overrides=None):
+    """Run Jupyter Book's Sphinx build of the repository in a fresh process, warnings as errors.
+
+    It is ``jupyter-book build`` with ``--warningiserror --keep-going``, plus ``overrides`` of
+    Sphinx settings and a doctree folder of the caller's choice (one per edition and builder).
+
+    Returns
+    -------
+    subprocess.CompletedProcess
+    """
+    spec = {"builder": builder, "outdir": str(outdir), "doctrees": str(doctrees), "overrides": overrides or {}}
+    command = [sys.executable, "-m", "autograder.site.build", json.dumps(spec, ensure_ascii=False)]
+    return subprocess.run(command, cwd=REPO, text=True, capture_output=True)
+
+
+def _sphinx_main(spec):
+    """The child process of :func:`sphinx`: what ``jupyter-book build`` does, with the given settings."""
+    from jupyter_book.sphinx import build_sphinx
+
+    overrides = {"external_toc_path": TOC.as_posix(), "latex_individualpages": False, **spec["overrides"]}
+    result = build_sphinx(REPO, Path(spec["outdir"]), use_external_toc=True, noconfig=True, path_config=str(CONFIG),
+                          confoverrides=overrides, doctreedir=Path(spec["doctrees"]), builder=spec["builder"],
+                          warningiserror=True, keep_going=True)
+    return result if isinstance(result, int) else 1
+
+
+def build_edition(edition, builder="html"):
+    """Build one edition; returns the ``subprocess.CompletedProcess``."""
+    return sphinx(builder, edition.site, edition.doctrees, edition.overrides)
+
+
+def build_book(editions=EDITIONS):
+    """Build every edition in turn (English first: it executes what changed; the others reuse it).
+
+    Returns
+    -------
+    subprocess.CompletedProcess
+        Their logs one after the other; the first non-zero exit status, else 0. Stops at a failure.
+        ``seconds`` and ``logs`` give each edition's wall time and log, by language.
+    """
+    stdout, stderr, seconds, logs = [], [], {}, {}
+    for edition in editions:
+        started = time.perf_counter()
+        result = build_edition(edition)
+        seconds[edition.language] = time.perf_counter() - started
+        logs[edition.language] = result.stdout + result.stderr
+        stdout.append(result.stdout)
+        stderr.append(result.stderr)
+        if result.returncode != 0:
+            break
+    combined = subprocess.CompletedProcess([e.language for e in editions], result.returncode,
+                                           "".join(stdout), "".join(stderr))
+    combined.seconds = seconds  # wall seconds per edition
+    combined.logs = logs  # each edition's own log
+    return combined
+
+
+def extract_messages():
+    """Write the English messages of every page and student notebook to ``_build/gettext/**.pot``.
+
+    The pages' messages come from Sphinx's gettext builder (reading the executed pages from the cache),
+    the notebooks' from :mod:`autograder.notebook_i18n`.
+
+    Returns
+    -------
+    subprocess.CompletedProcess
+        The gettext build's.
+    """
+    from autograder import notebook_i18n
+
+    result = sphinx("gettext", GETTEXT, BUILD / ".doctrees-gettext")
+    if result.returncode == 0:
+        notebook_i18n.write_templates(GETTEXT)
+    return result
+
+
+def update_catalogs():
+    """Re-extract the English messages and merge them into ``locale/zh_CN/LC_MESSAGES/**.po``."""
+    result = extract_messages()
+    if result.returncode != 0:
+        sys.stdout.write(result.stdout[-6000:])
+        sys.stderr.write(result.stderr[-6000:])
+        raise SystemExit("extracting the English messages failed; see the messages above")
+    sphinx_intl = Path(sys.executable).with_name("sphinx-intl")
+    subprocess.run([str(sphinx_intl), "update", "-p", str(GETTEXT), "-d", str(LOCALE), "-l", LANGUAGE,
+                    "--line-width", "-1"], cwd=REPO, check=True)
+    from autograder import notebook_i18n
+
+    todo = notebook_i18n.catalog_status(GETTEXT, CATALOGS)
+    print(todo.summary())
+
+
+def main(*, demo_grade=False):
+    """Build both editions of the site; with ``demo_grade``, also grade a small demo class."""
+    print("building the website, English then Chinese (the first build executes every chapter; a few minutes)")
+    result = build_book()
+    if result.returncode != 0:
+        sys.stdout.write(result.stdout[-6000:])
+        sys.stderr.write(result.stderr[-6000:])
+        raise SystemExit("the website build failed; see the messages above")
+    timing = ", ".join(f"{language} {seconds:.1f} s" for language, seconds in result.seconds.items())
+    print(f"website built ({timing}): open {ENGLISH.site / 'index.html'} (English) "
+          f"or {CHINESE.site / 'index.html'} (中文)")
+    if demo_grade:
+        from autograder import demo
+
+        demo.main(output=REPO / "grading-output" / "demo")
+
+
+if __name__ == "__main__":
+    sys.exit(_sphinx_main(json.loads(sys.argv[1])))

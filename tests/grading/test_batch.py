@@ -1,0 +1,106 @@
+"""A grader fault is never a student's grade: what died is started again and its notebooks regraded."""
+
+import csv
+import os
+import signal
+import socket
+import threading
+import time
+
+import nbformat
+import pytest
+
+from autograder.course import source_notebook
+from autograder.grading import batch as grading
+from autograder.grading import command
+from autograder.grading.intake import GRADED, GRADER_ERROR, Submission
+from autograder.sandbox import zygote
+
+pytestmark = pytest.mark.grading
+
+CH1 = "ch1_normalizing"
+
+
+def honest_class(root, students):
+    submissions = []
+    for student in students:
+        folder = root / "submitted" / student / CH1
+        folder.mkdir(parents=True)
+        nbformat.write(nbformat.read(source_notebook(CH1), as_version=4), folder / f"{CH1}.ipynb")
+        submissions.append(Submission(student, CH1, folder))
+    return submissions
+
+
+def kernels_running():
+    """Host pids of confined kernels (their own uids) or of any warm kernel's keeper."""
+    pids = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.stat(f"/proc/{entry}").st_uid >= zygote.UID_BASE:
+                pids.append(int(entry))
+        except OSError:
+            pass
+    return pids
+
+
+def test_a_zygote_that_dies_mid_batch_is_restarted_and_its_notebooks_regraded(tmp_path, monkeypatch):
+    if os.getuid() != 0:
+        pytest.skip("finds the kernels by their own uids, which only a root grader gives them")
+    started = []
+
+    class Watched(zygote.Zygote):
+        def _start(self):
+            super()._start()
+            started.append(self.process)
+
+    monkeypatch.setattr(grading.zygote, "Zygote", Watched)
+
+    def kill_the_first_zygote_once_kernels_run():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (started and kernels_running()):
+            time.sleep(0.05)
+        started[0].send_signal(signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_the_first_zygote_once_kernels_run, daemon=True)
+    killer.start()
+    outcomes = grading.grade(honest_class(tmp_path, ["s1", "s2", "s3", "s4"]), output=tmp_path / "out",
+                             workers=2, feedback=False)
+    killer.join(5)
+    assert len(started) >= 2, "the zygote was started again"
+    for outcome in outcomes:
+        assert (outcome.status, outcome.total) == (GRADED, outcome.max_score), outcome
+
+
+def test_kernels_that_cannot_start_are_grader_errors_never_zeros(tmp_path, monkeypatch, capsys):
+    dead_end = tmp_path / "nobody-listens.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(dead_end))
+    listener.listen(16)
+
+    def hang_up():  # a server that takes every request and answers none
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            connection.close()
+
+    threading.Thread(target=hang_up, daemon=True).start()
+
+    class Broken(zygote.Zygote):
+        def env(self):
+            return dict(super().env(), **{zygote.ENV_SOCKET: str(dead_end)})
+
+    monkeypatch.setattr(grading.zygote, "Zygote", Broken)
+    honest_class(tmp_path / "class", ["s1"])
+    status = command.main(source=tmp_path / "class", assignment=CH1, output=tmp_path / "out", workers=1,
+                           progress=False)
+    listener.close()
+    printed = capsys.readouterr().out
+    assert status == 1
+    assert "GRADER ERROR: 1 notebook(s) could not be graded" in printed
+    with open(tmp_path / "out" / "grades.csv", encoding="utf-8") as file:
+        row = next(row for row in csv.DictReader(file) if row["student"] == "s1")
+    assert row["status"] == GRADER_ERROR
+    assert row["normalize_inputs"] == row["batchnorm_forward"] == row["total"] == "", "no points, not zero points"
+    assert "not graded after 3 attempts" in row["problem"]

@@ -1,0 +1,295 @@
+"""The judge: hidden tests call a submission's functions in another kernel, through plain data.
+
+``autograder.kernel.wire`` is tested on its own; ``autograder.kernel.remote`` against a real
+kernel holding "student" functions, with this test process as the judge.
+"""
+
+import json
+import time
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder.course import cell_roles, nbgrader_config, source_notebook
+from autograder.grading import execution
+from autograder.grading.preprocessors.hidetestinternals import HIDDEN_BEGIN
+from autograder.kernel import remote, wire
+
+# -- plain data only -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2.5, float("inf"), "text",
+    np.arange(6, dtype=np.float32).reshape(2, 3), np.array([[1, 2]], dtype=np.int64), np.zeros((0, 4)),
+    np.float32(1.5), np.int64(7), np.bool_(True),
+    (np.ones((2, 1)), {"Z": np.eye(2), "eps": 1e-5}), [1, [2, (3.0,)]], {1: "a", "b": None},
+])
+def test_plain_data_round_trips(value):
+    """Does every kind of plain data arrive with its type, dtype, shape and values?"""
+    back = wire.decode(wire.encode(value))
+    assert type(back) is type(value)
+    if isinstance(value, (np.ndarray, np.generic)):
+        assert back.dtype == value.dtype and np.shape(back) == np.shape(value)
+        assert np.array_equal(back, value)
+    elif isinstance(value, tuple):
+        assert np.array_equal(back[0], value[0]) and set(back[1]) == set(value[1])
+    else:
+        assert back == value
+
+
+def test_arrays_arrive_as_writable_base_arrays():
+    """Is an ndarray subclass (which could override ==) sent as its values, in a plain writable array?"""
+
+    class Anything(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    back = wire.decode(wire.encode(np.zeros(3).view(Anything)))
+    assert type(back) is np.ndarray and back.flags.writeable
+    assert not (back == np.ones(3)).any()
+
+
+def test_what_is_not_plain_data_becomes_a_placeholder():
+    """Do objects, functions and object arrays arrive as Unsupported, which equals nothing?"""
+    for value in (object(), lambda: 1, np.array([None, 1], dtype=object), iter([1])):
+        back = wire.decode(wire.encode(value))
+        assert isinstance(back, wire.Unsupported) and back.type_name == type(value).__name__
+
+
+@pytest.mark.parametrize("payload", [
+    "not json", json.dumps({"__array__": ["|O", [1], "AA=="]}), json.dumps({"__array__": ["<f8", [3], "AA=="]}),
+    json.dumps({"__pickle__": "x"}), json.dumps({"__array__": "a0"}), json.dumps({"__dict__": [[[1], 2]]}),
+    json.dumps({"__arg__": [5]}), "[" * 100000 + "]" * 100000,
+])
+def test_malformed_payloads_are_refused(payload):
+    """Is a payload with object dtypes, wrong sizes, unknown kinds or deep nesting refused?"""
+    with pytest.raises(wire.WireError):
+        wire.decode(payload, args=[])
+
+
+def test_payloads_have_a_size_limit(monkeypatch):
+    monkeypatch.setattr(wire, "MAX_PAYLOAD_BYTES", 100)
+    with pytest.raises(wire.WireError, match="MiB"):
+        wire.decode(wire.encode(np.zeros(100)))
+
+
+def test_returned_arguments_are_sent_as_references():
+    """Does a function that returns its own (mutable) argument arrive as that argument?"""
+    parameters = {"W1": np.ones((2, 2))}
+    args = [[parameters], {}]
+    sent = wire.encode({"result": parameters}, wire.mutable_paths(args))
+    assert wire.decode(sent, args=args)["result"] is parameters
+
+
+def test_write_back_repeats_in_place_changes():
+    """Are an array changed in place and a dict given a new key changed the same way here?"""
+    Z, parameters, batches = np.arange(4.0), {"W": np.ones(2), "b": 0.0}, [np.zeros(2)]
+    wire.write_back(Z, Z - 1)
+    wire.write_back(parameters, {"W": np.zeros(2), "new": 1})
+    wire.write_back(batches, [np.ones(2), np.ones(2)])
+    assert np.array_equal(Z, [-1, 0, 1, 2])
+    assert set(parameters) == {"W", "new"} and not parameters["W"].any()
+    assert len(batches) == 2
+
+
+# -- calls into a live kernel ------------------------------------------------------------
+
+STUDENT_CODE = """
+import numpy as np
+
+def center(Z):
+    print("debug print from center")
+    Z -= Z.mean(axis=1, keepdims=True)
+    return Z
+
+def same(parameters):
+    parameters["seen"] = True
+    return parameters
+
+def fails(x):
+    raise ValueError("a message for the student")
+
+def exits(x):
+    raise SystemExit(1)
+
+def slow(seconds):
+    import time
+    time.sleep(seconds)
+    return seconds
+
+def dies():
+    import os
+    os._exit(9)
+"""
+
+
+@pytest.fixture()
+def submission(tmp_path):
+    """A kernel holding the "student" functions, listening for calls; ``serve()`` starts a test cell's calls."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    path = str(tmp_path / "calls")
+    client.execute_interactive(f"from autograder.kernel.remote import listen, serve_calls\nlisten({path!r})", timeout=60)
+    client.execute_interactive(STUDENT_CODE, timeout=60)
+    yield path, lambda: client.execute("serve_calls(30)")
+    client.stop_channels()
+    manager.shutdown_kernel(now=True)
+
+
+def test_proxies_call_the_submissions_functions(submission, capfd):
+    """Do values, in-place changes, identity and exceptions cross as they would in one kernel?"""
+    path, serve = submission
+    namespace = {}
+    remote.install(path, ["center", "same", "fails", "exits", "missing"], 10, namespace)
+    serve()
+    Z = np.array([[1.0, 3.0]])
+    out = namespace["center"](Z)
+    assert np.array_equal(out, [[-1.0, 1.0]]) and np.array_equal(Z, [[-1.0, 1.0]])
+    assert out is Z, "the function returned its argument: the judge must see the same object"
+    parameters = {"W": np.ones(1)}
+    assert namespace["same"](parameters) is parameters and parameters["seen"] is True
+    with pytest.raises(ValueError, match="a message for the student"):
+        namespace["fails"](1)
+    with pytest.raises(remote.SubmissionError, match="SystemExit"):
+        namespace["exits"](1)
+    with pytest.raises(NameError):
+        namespace["missing"]()
+    remote.hang_up()
+
+
+def test_a_call_that_runs_too_long_is_stopped_and_the_kernel_stays_usable(submission):
+    path, serve = submission
+    namespace = {}
+    remote.install(path, ["slow"], 1, namespace)
+    serve()
+    started = time.monotonic()
+    with pytest.raises(remote.SubmissionError, match="did not finish within 1 s"):
+        namespace["slow"](60)
+    assert time.monotonic() - started < 10
+    assert namespace["slow"](0) == 0
+    remote.hang_up()
+
+
+def test_a_kernel_that_dies_during_a_call_is_reported(submission):
+    path, serve = submission
+    namespace = {}
+    judge_side = remote.install(path, ["dies", "slow"], 30, namespace)
+    serve()
+    started = time.monotonic()
+    with pytest.raises(remote.SubmissionError, match="stopped"):
+        namespace["dies"]()
+    with pytest.raises(remote.SubmissionError, match="stopped"):
+        namespace["slow"](0)
+    assert judge_side.broken and time.monotonic() - started < 10
+
+
+# -- the grader's calls into a kernel ------------------------------------------------------
+
+
+def test_a_kernel_call_names_a_real_function_and_writes_literals():
+    """Is each call the grader makes into a kernel one line naming a function of autograder.kernel.remote,
+    its arguments as literals, binding nothing in the kernel's namespace?"""
+    code = remote.kernel_call(remote.install, "/tmp/x/calls", ["f", "g"], 120.0)
+    assert code == "__import__('autograder.kernel.remote', fromlist=['install']).install('/tmp/x/calls', ['f', 'g'], 120.0)"
+    assert remote.kernel_call(remote.serve_calls, 130) == (
+        "__import__('autograder.kernel.remote', fromlist=['serve_calls']).serve_calls(130)")
+    namespace = {}
+    exec(remote.kernel_call(remote.hang_up), namespace)
+    assert set(namespace) == {"__builtins__"}
+
+
+def test_a_kernel_call_refuses_what_is_not_the_protocols():
+    """Does kernel_call refuse anything but a function of autograder.kernel.remote?"""
+    for function in (print, wire.encode, lambda: None):
+        with pytest.raises(ValueError, match="is not a function of autograder.kernel.remote"):
+            remote.kernel_call(function)
+    with pytest.raises(ValueError, match="must be literals"):
+        remote.kernel_call(remote.listen, object())
+
+
+# -- the two-kernel execution step -------------------------------------------------------
+
+
+@pytest.mark.grading
+def test_tests_run_in_another_process_and_folder(tmp_path):
+    """Does a test cell run in the judge (another process, another folder), the setup in both, prints shown?"""
+    notebook = nbformat.v4.new_notebook()
+    cells = [("setup", "import os\nsetup_pid = os.getpid()", {"locked": True}),
+             ("double", "import os\ndef double(x):\n    print('printed by double')\n    return 2 * x\ndef where():\n    return os.getpid(), os.getcwd()",
+              {"solution": True, "grade": False}),
+             ("test_double", "assert double(21) == 42\nassert where()[0] != os.getpid() and where()[1] != os.getcwd()\n"
+                             "assert where()[0] != setup_pid\nprint('judged in', os.getcwd())",
+              {"grade": True, "solution": False, "points": 1})]
+    for grade_id, source, meta in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata.nbgrader = {"grade_id": grade_id, "locked": False, **meta}
+        notebook.cells.append(cell)
+    roles = {"tests": ["test_double"], "setup": ["setup"], "functions": ["double", "where"]}
+    executed = execution.execute(nbformat.writes(notebook), str(tmp_path), nbgrader_config(tmp_path / "course"),
+                                 warm=False, roles=roles)
+    result = nbformat.reads(executed.notebook, as_version=4)
+    outputs = result.cells[2].outputs
+    assert not [o for o in outputs if o.output_type == "error"], outputs
+    assert "judged in" in "".join(o.get("text", "") for o in outputs)
+    assert "printed by double" in "".join(o.get("text", "") for o in outputs), "a student's prints are shown"
+    assert str(tmp_path) not in "".join(o.get("text", "") for o in outputs)
+
+
+def _split_notebook(visible):
+    """A notebook whose test cell is split: ``visible``, then a hidden region that calls a probe."""
+    notebook = nbformat.v4.new_notebook()
+    hidden = ("### BEGIN HIDDEN TESTS\nimport os\nfrom autograder.kernel.remote import probes\n"
+              "assert probes.is_model(probes.make('Counter')) is False\nprint('judged in', os.getcwd())\n"
+              "### END HIDDEN TESTS")
+    cells = [("setup", "import os\nprint('setup in', os.getcwd())", {"locked": True}),
+             ("Counter", "class Counter:\n    pass", {"solution": True, "grade": False}),
+             ("test_Counter", visible + "\n\n" + hidden, {"grade": True, "solution": False, "points": 1})]
+    for grade_id, source, meta in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata.nbgrader = {"grade_id": grade_id, "locked": False, **meta}
+        notebook.cells.append(cell)
+    return notebook
+
+
+@pytest.mark.grading
+@pytest.mark.parametrize("visible_passes", [True, False])
+def test_split_tests_run_visible_asserts_with_the_code_and_hidden_ones_in_the_judge(tmp_path, visible_passes):
+    """Does a split test cell run its visible part in the submission's kernel, and its hidden part in the judge
+    only if the visible part passed?"""
+    visible = "counter = Counter()\nprint('visible in', os.getcwd())" + ("" if visible_passes else "\nassert False, 'no'")
+    roles = {"tests": [], "split": ["test_Counter"], "setup": ["setup"], "functions": ["Counter"]}
+    executed = execution.execute(nbformat.writes(_split_notebook(visible)), str(tmp_path),
+                                 nbgrader_config(tmp_path / "course"), warm=False, roles=roles)
+    result = nbformat.reads(executed.notebook, as_version=4)
+    # each kernel runs in a private copy of the submission's folder: the submission's own, not the judge's
+    assert result.cells[0].outputs[0].text.endswith("submission-work\n"), "the setup cell shows the student's run"
+    assert result.cells[2].source.startswith("counter = Counter()") and HIDDEN_BEGIN in result.cells[2].source
+    outputs = result.cells[2].outputs
+    printed = "".join(o.get("text", "") for o in outputs)
+    assert "visible in " in printed and "submission-work" in printed
+    errors = [o for o in outputs if o.output_type == "error"]
+    if visible_passes:
+        assert not errors, errors
+        assert "judged in" in printed and "judged in " + printed.split("visible in ")[1].split()[0] not in printed
+    else:
+        assert [o.evalue for o in errors] == ["no"] and "judged in" not in printed
+
+
+def test_roles_come_from_the_source_notebooks():
+    """Do the roles name every graded function and test, and split only tests that have a hidden region?"""
+    roles = cell_roles("ch2_fitting_bn")
+    assert roles["functions"] == ["linear_bn_forward", "batchnorm_backward", "model_forward", "update_parameters"]
+    assert roles["tests"] == [f"test_{name}" for name in roles["functions"]]
+    assert "setup" in roles["setup"] and roles["split"] == []
+    ch6 = cell_roles("ch6_tensorflow")
+    assert ch6["tests"] == ["test_minimize_cost", "test_one_hot_matrix"]
+    assert ch6["split"] == ["test_BatchNorm", "test_build_model", "test_compute_total_loss", "test_train_step",
+                            "test_best_device"]
+    sources = {cell.metadata.nbgrader.grade_id: cell.source
+               for cell in nbformat.read(source_notebook("ch6_tensorflow"), as_version=4).cells
+               if "nbgrader" in cell.metadata}
+    for grade_id in ch6["split"]:
+        visible, marker, hidden = sources[grade_id].partition(HIDDEN_BEGIN)
+        assert marker and "probes." in hidden, f"{grade_id}: its hidden region decides its points"

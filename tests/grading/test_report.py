@@ -1,0 +1,56 @@
+"""The class report (``autograder/grading/report.py``): pass rates, the histogram, the summary's sections."""
+
+from autograder.grading.intake import GRADED, GRADER_ERROR, MISSING_NOTEBOOK
+from autograder.grading.report import pass_rates, write_report
+from autograder.grading.results import Outcome
+from autograder.sandbox.limits import Enforcement
+
+CLASS = [
+    Outcome("alice", "ch1_normalizing", GRADED, {"f": 1.0, "g": 2.0}, {"f": 1.0, "g": 2.0}),
+    Outcome("bob", "ch1_normalizing", GRADED, {"f": 1.0, "g": 1.0}, {"f": 1.0, "g": 2.0},
+            problem="notebook was named hw.ipynb, expected ch1_normalizing.ipynb"),
+    Outcome("carol", "ch1_normalizing", MISSING_NOTEBOOK, {"f": 0.0, "g": 0.0}, {"f": 1.0, "g": 2.0},
+            problem="missing notebook: no ch1_normalizing.ipynb in the submission"),
+    Outcome("dave", "ch2_fitting_bn", GRADER_ERROR, {}, {"h": 1.0}, problem="not graded after 3 attempts: x"),
+]
+
+
+def test_pass_rates_count_only_graded_submissions_with_full_points():
+    """Is a function passed only with all its points, and are ungraded submissions left out?"""
+    assert pass_rates(CLASS) == {("ch1_normalizing", "f"): (2, 2), ("ch1_normalizing", "g"): (1, 2)}
+
+
+def test_report_writes_summary_and_histogram(tmp_path):
+    """Does the report count statuses, list pass rates and write scores.png beside summary.md?"""
+    summary = write_report(CLASS, tmp_path / "report")
+    assert (tmp_path / "report" / "scores.png").stat().st_size > 0
+    assert (tmp_path / "report" / "summary.md").read_text(encoding="utf-8") == summary
+    assert summary.startswith("# Grading report")
+    assert "4 submission(s): 2 graded, 1 grader error, 1 missing notebook" in summary
+    assert "| ch1_normalizing | `g` | 1/2 | 50% |" in summary
+
+
+def test_needs_attention_lists_each_problem_once(tmp_path):
+    """Is each note listed under its student, the status not repeated when the note already starts with it?"""
+    summary = write_report(CLASS, tmp_path)
+    attention = summary.split("## Needs attention")[1]
+    assert "- bob / ch1_normalizing: graded; notebook was named hw.ipynb" in attention
+    assert "- carol / ch1_normalizing: missing notebook: no ch1_normalizing.ipynb in the submission" in attention
+    assert "- dave / ch2_fitting_bn: grader error; not graded after 3 attempts: x" in attention
+    assert "alice" not in attention
+
+
+def test_enforcement_heads_and_closes_the_report(tmp_path):
+    """Does the report open with what confined the kernels and end with what was and was not enforced?"""
+    enforcement = Enforcement(True, how=["own PID namespace"], missing=["cgroup: none here"])
+    summary = write_report(CLASS, tmp_path, enforcement)
+    assert summary.splitlines()[0] == enforcement.headline()
+    enforced = summary.split("## What was enforced on this run")[1]
+    assert "- own PID namespace" in enforced and "- not enforced: cgroup: none here" in enforced
+
+
+def test_unconfined_report_says_so_first(tmp_path):
+    """Does a run without confinement say it on the first line and list nothing as enforced?"""
+    summary = write_report(CLASS, tmp_path, Enforcement(False, missing=["the instructor asked for it"]))
+    assert summary.startswith("UNCONFINED:")
+    assert "- nothing: kernels ran unconfined" in summary
