@@ -1,6 +1,7 @@
 """Catalogued wrong and alternative implementations, graded through the real pipeline.
 
-``tests/catalogue/<assignment>/<function>/`` holds ``mutant_*.py`` files (realistic
+A catalogue folder (the course's is ``tests/catalogue/``, :data:`autograder.course.CATALOGUE`)
+holds ``<assignment>/<function>/`` ``mutant_*.py`` files (realistic
 mistakes, which must lose the function's points) and ``alt_*.py`` files (valid
 answers written another way, which must keep full marks). Each file is the whole
 source of the function's answer cell.
@@ -21,12 +22,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import EXERCISES, REPO, SOLUTIONS, assignments, source_notebook
+from autograder.course import EXERCISES, SOLUTIONS, assignments, source_notebook
 from autograder.grading.batch import grade
 from autograder.grading.intake import GRADED, Submission
 from autograder.nbgrader_cells import sources_of_tests, with_answers  # noqa: F401 (with_answers: for demo, bench)
 
-CATALOGUE = REPO / "tests" / "catalogue"
 MUTANT, ALTERNATIVE = "mutant", "alt"
 
 
@@ -63,11 +63,11 @@ class Variant:
         return first.lstrip("# ").strip()
 
 
-def variants(assignment=None):
-    """Every catalogued variant, of one assignment or all, in a stable order."""
+def variants(catalogue, assignment=None):
+    """Every variant in the ``catalogue`` folder, of one assignment or all, in a stable order."""
     found = []
     for aid in [assignment] if assignment else assignments():
-        for path in sorted((CATALOGUE / aid).glob("*/*.py")):
+        for path in sorted((Path(catalogue) / aid).glob("*/*.py")):
             kind = MUTANT if path.name.startswith("mutant_") else ALTERNATIVE if path.name.startswith("alt_") else None
             if kind:
                 found.append(Variant(aid, path.parent.name, kind, path))
@@ -132,8 +132,18 @@ class Verdict:
         return self.total == self.max_total
 
 
-def grade_assignment(assignment, workdir, workers=None):
+def grade_assignment(assignment, workdir, *, catalogue, workers=None):
     """Grade the solution, the student version and every packed variant notebook.
+
+    Parameters
+    ----------
+    assignment : str
+    workdir : path-like
+        Where the variant notebooks and the grading run's folder go.
+    catalogue : path-like
+        The catalogue folder (:func:`variants`).
+    workers : int, optional
+        Local worker processes.
 
     Returns
     -------
@@ -149,7 +159,7 @@ def grade_assignment(assignment, workdir, workers=None):
     members = {}
     for kind in (MUTANT, ALTERNATIVE):
         tests = sources_of_tests(source) if kind == MUTANT else None
-        for index, group in enumerate(pack(variants(assignment), kind, tests)):
+        for index, group in enumerate(pack(variants(catalogue, assignment), kind, tests)):
             student = f"{kind}-{index:02d}"
             folder = workdir / "variants" / student / assignment
             folder.mkdir(parents=True, exist_ok=True)
@@ -187,7 +197,7 @@ def report(verdicts):
     return "\n".join(lines)
 
 
-def main(*, assignment_ids=(), workdir=None, workers=None):
+def main(*, catalogue, assignment_ids=(), workdir=None, workers=None):
     """Grade every catalogued variant and print the mutation report; exit 1 on any miss."""
     import tempfile
 
@@ -196,6 +206,6 @@ def main(*, assignment_ids=(), workdir=None, workers=None):
         for assignment in list(assignment_ids) or assignments():
             target = Path(workdir or scratch) / assignment
             shutil.rmtree(target, ignore_errors=True)
-            verdicts += grade_assignment(assignment, target, workers)[1]
+            verdicts += grade_assignment(assignment, target, catalogue=catalogue, workers=workers)[1]
     print(report(verdicts))
     return 0 if all(v.ok for v in verdicts) else 1

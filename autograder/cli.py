@@ -34,8 +34,9 @@ def _grade(args):
 
 def _mutation_report(args):
     from autograder import catalogue
+    from autograder.course import CATALOGUE
 
-    sys.exit(catalogue.main(assignment_ids=args.ids, workers=args.workers))
+    sys.exit(catalogue.main(catalogue=args.catalogue or CATALOGUE, assignment_ids=args.ids, workers=args.workers))
 
 
 def parser():
@@ -70,6 +71,7 @@ def parser():
     mutation = commands.add_parser("mutation-report", help="grade every catalogued mutant and alternative")
     mutation.add_argument("ids", nargs="*", help="assignment ids (default: all)")
     mutation.add_argument("--workers", type=int, default=None, help="local worker processes")
+    mutation.add_argument("--catalogue", default=None, help="catalogue folder (default: the course's tests/catalogue)")
     mutation.set_defaults(run=_mutation_report)
     return top
 

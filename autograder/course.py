@@ -21,6 +21,8 @@ SOLUTIONS = REPO / "solutions"
 #: The course's importable code: all of the repository a grading kernel may see.
 COURSE_CODE = REPO / "autograder"
 EXERCISES = REPO / "exercises"
+#: Catalogued wrong and alternative answers per function (:mod:`autograder.catalogue`).
+CATALOGUE = REPO / "tests" / "catalogue"
 CONFIG_FILE = Path(__file__).resolve().parent / "nbgrader_config.py"
 
 

@@ -11,18 +11,21 @@ from pathlib import Path
 import nbformat
 
 from autograder.catalogue import MUTANT, pack, variants, with_answers
-from autograder.course import EXERCISES, assignments, source_notebook
+from autograder.course import CATALOGUE, EXERCISES, assignments, source_notebook
 from autograder.grading import command
 
 
-def make_class(folder):
-    """Write ``folder/submitted/<student>/<assignment>/<assignment>.ipynb`` for the demo students."""
+def make_class(folder, catalogue=CATALOGUE):
+    """Write ``folder/submitted/<student>/<assignment>/<assignment>.ipynb`` for the demo students.
+
+    ``cy``'s mistake is the first catalogued mutant in ``catalogue`` (:mod:`autograder.catalogue`).
+    """
     submitted = Path(folder) / "submitted"
     shutil.rmtree(submitted, ignore_errors=True)
     for assignment in assignments():
         name = f"{assignment}.ipynb"
         source = nbformat.read(source_notebook(assignment), as_version=4)
-        mistakes = (pack(variants(assignment), MUTANT) or [[]])[0][:1]
+        mistakes = (pack(variants(catalogue, assignment), MUTANT) or [[]])[0][:1]
         notebooks = {
             "ada": source,
             "ben": nbformat.read(EXERCISES / assignment / name, as_version=4),
@@ -36,9 +39,9 @@ def make_class(folder):
     return submitted
 
 
-def main(*, output):
+def main(*, output, catalogue=CATALOGUE):
     output = Path(output)
-    submitted = make_class(output / "class")
+    submitted = make_class(output / "class", catalogue)
     print(f"demo class written to {submitted}; grading it")
     # The demo's notebooks are the course's own: on a host that cannot confine kernels it still
     # grades them, and its report's first line says they ran unconfined.

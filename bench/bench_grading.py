@@ -19,7 +19,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
 from autograder.catalogue import MUTANT, pack, variants
-from autograder.course import EXERCISES, assignments, nbgrader_config, source_notebook
+from autograder.course import CATALOGUE, EXERCISES, assignments, nbgrader_config, source_notebook
 from autograder.environment import prepare
 from autograder.grading.batch import grade
 from autograder.grading.intake import Submission
@@ -38,7 +38,7 @@ def synthetic_class(folder, per_kind):
     submissions = []
     for assignment in assignments():
         source = nbformat.read(source_notebook(assignment), as_version=4)
-        mistakes = pack(variants(assignment), MUTANT)
+        mistakes = pack(variants(CATALOGUE, assignment), MUTANT)
         kinds = {
             "correct": lambda k: source,
             "wrong": lambda k: with_answers(source, {v.function: v.path.read_text() for v in mistakes[k % len(mistakes)]}),

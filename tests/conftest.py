@@ -71,6 +71,7 @@ def graded(tmp_path_factory):
     every catalogued variant (see ``autograder.catalogue``).
     """
     from autograder.catalogue import grade_assignment
+    from autograder.course import CATALOGUE
 
     cache = {}
 
@@ -78,7 +79,7 @@ def graded(tmp_path_factory):
         if assignment not in cache:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                cache[assignment] = grade_assignment(assignment, tmp_path_factory.mktemp(assignment))
+                cache[assignment] = grade_assignment(assignment, tmp_path_factory.mktemp(assignment), catalogue=CATALOGUE)
         return cache[assignment]
 
     return get

@@ -2,10 +2,10 @@
 
 import pytest
 
-from autograder.catalogue import MUTANT, variants
-from autograder.course import assignments, graded_tests
+from autograder.catalogue import ALTERNATIVE, MUTANT, variants
+from autograder.course import CATALOGUE, assignments, graded_tests
 
-VARIANTS = variants()
+VARIANTS = variants(CATALOGUE)
 
 
 @pytest.mark.parametrize("assignment", assignments())
@@ -65,6 +65,18 @@ def variant(tmp_path, function, name, source=None):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(source or f"# {name.replace('_', ' ')}\ndef {function}():\n    return 0\n")
     return Variant("chX", function, MUTANT if name.startswith("mutant_") else ALTERNATIVE, path)
+
+
+def test_variants_are_read_from_the_folder_given(tmp_path):
+    """Are a catalogue folder's mutants and alternatives found, told apart and described, and other files left out?"""
+    catalogue = tmp_path / "catalogue"
+    variant(catalogue / "chX", "f", "mutant_off_by_one")
+    variant(catalogue / "chX", "f", "alt_loop")
+    (catalogue / "chX" / "f" / "notes.py").write_text("# not a variant\n")
+    found = variants(catalogue, "chX")
+    assert [(v.function, v.kind, v.name) for v in found] == [("f", ALTERNATIVE, "alt_loop"), ("f", MUTANT, "mutant_off_by_one")]
+    assert found[1].description == "mutant off by one" and found[1].label == "chX/f/mutant_off_by_one"
+    assert variants(tmp_path / "elsewhere", "chX") == []
 
 
 def test_packs_hold_at_most_one_variant_per_function(tmp_path):

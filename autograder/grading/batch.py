@@ -58,8 +58,8 @@ RECORD_STEPS = (SaveAutoGrades, AssignLatePenalties, CheckCellMetadata)
 ATTEMPTS = 3
 
 
-class Course:
-    """nbgrader's course folders and gradebook for one grading run.
+class RunFolder:
+    """A grading run's output folder: nbgrader's course folders and gradebook in it.
 
     Parameters
     ----------
@@ -95,7 +95,7 @@ class Course:
             "metadata": {"path": str(cwd)},
         }
 
-    def run_steps(self, steps, notebook, resources):
+    def apply(self, steps, notebook, resources):
         for step in steps:
             notebook, resources = step(config=self.config)(notebook, resources)
         return notebook, resources
@@ -109,7 +109,7 @@ class Course:
             return {function_name(grade.name): float(grade.score) for grade in notebook.grades}
 
 
-def stage(course, submission, notebook):
+def stage(run, submission, notebook):
     """Copy a submission into nbgrader's folders and sanitize it.
 
     Returns
@@ -117,12 +117,12 @@ def stage(course, submission, notebook):
     (str, Path)
         The sanitized notebook JSON and the folder the kernel will run in.
     """
-    submitted = course.folder("submitted", submission)
+    submitted = run.folder("submitted", submission)
     if submitted.resolve() != submission.folder.resolve():
         shutil.rmtree(submitted, ignore_errors=True)
         # links are copied as links, never followed; no kernel ever sees them (execution.private_copy)
         shutil.copytree(submission.folder, submitted, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
-    autograded = course.folder("autograded", submission)
+    autograded = run.folder("autograded", submission)
     shutil.rmtree(autograded, ignore_errors=True)
     shutil.copytree(submitted, autograded, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
     # The course's own helper files always win over what a student sent.
@@ -132,32 +132,32 @@ def stage(course, submission, notebook):
             (autograded / helper.name).unlink(missing_ok=True)  # never write through a student's link
             shutil.copy(helper, autograded / helper.name)
     nbformat.write(notebook, submitted / f"{submission.assignment}.ipynb")
-    with Gradebook(course.db_url) as gradebook:
+    with Gradebook(run.db_url) as gradebook:
         gradebook.update_or_create_student(submission.student)
         gradebook.update_or_create_submission(submission.assignment, submission.student)
-    notebook, _ = course.run_steps(SANITIZE_STEPS, notebook, course.resources(submission, autograded))
+    notebook, _ = run.apply(SANITIZE_STEPS, notebook, run.resources(submission, autograded))
     return nbformat.writes(notebook), autograded
 
 
-def record(course, submission, executed, feedback=True):
+def record(run, submission, executed, feedback=True):
     """Save the grades of an executed notebook, then write it and its feedback."""
-    autograded = course.folder("autograded", submission)
+    autograded = run.folder("autograded", submission)
     notebook = nbformat.reads(executed.notebook, as_version=4)
-    notebook, _ = course.run_steps(RECORD_STEPS, notebook, course.resources(submission, autograded))
+    notebook, _ = run.apply(RECORD_STEPS, notebook, run.resources(submission, autograded))
     target = autograded / f"{submission.assignment}.ipynb"
     partial = target.with_suffix(".ipynb.partial")
     nbformat.write(notebook, partial)
     os.replace(partial, target)  # the graded marker appears only once grades are saved
     if feedback:
-        NbGraderAPI(config=course.config).generate_feedback(submission.assignment, submission.student, force=True)
+        NbGraderAPI(config=run.config).generate_feedback(submission.assignment, submission.student, force=True)
 
 
-def already_graded(course, submission):
-    target = course.folder("autograded", submission) / f"{submission.assignment}.ipynb"
+def already_graded(run, submission):
+    target = run.folder("autograded", submission) / f"{submission.assignment}.ipynb"
     if not target.is_file():
         return False
     try:
-        course.scores(submission)
+        run.scores(submission)
     except MissingEntry:
         return False
     return True
@@ -260,7 +260,7 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
     again, up to :data:`ATTEMPTS` times in all; if it still fails, its status is
     ``grader error`` and it has no scores at all, never zeros.
     """
-    course = Course(output, db_url)
+    run = RunFolder(output, db_url)
     outcomes, jobs = {}, {}
     recorded, known = set(), set(assignments())
     with ExitStack() as stack:
@@ -268,16 +268,16 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
         for submission in submissions:
             if submission.assignment in known and submission.assignment not in recorded:
                 # just before its first submission: the first notebooks run while later assignments are recorded
-                course.ensure_assignments([submission.assignment], force=force)
+                run.ensure_assignments([submission.assignment], force=force)
                 recorded.add(submission.assignment)
-            outcome, staged = _intake(course, submission, force)
+            outcome, staged = _intake(run, submission, force)
             outcomes[submission] = outcome
             if staged is None:
                 continue
             if pool is None:  # started only when there is work, then fed as notebooks are staged
                 pool = _Workers(stack, workers, scheduler, warm)
             notebook_json, cwd = staged
-            arguments = (notebook_json, str(cwd), course.config, warm, limits, confined,
+            arguments = (notebook_json, str(cwd), run.config, warm, limits, confined,
                          cell_roles(submission.assignment))
             jobs[pool.submit(*arguments)] = (submission, arguments, 1, pool.generation)
         done = pool.completions if jobs else []
@@ -302,14 +302,14 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
                 outcome.status, outcome.scores = GRADER_ERROR, {}
                 outcome.problem = f"not graded after {attempt} attempts: {fault or executed.problem}"
                 continue
-            record(course, submission, executed, feedback)
-            outcome.scores = course.scores(submission)
+            record(run, submission, executed, feedback)
+            outcome.scores = run.scores(submission)
             outcome.seconds = executed.seconds
             outcome.problem = "; ".join(filter(None, [outcome.problem, executed.problem]))
     return [outcomes[submission] for submission in submissions]
 
 
-def _intake(course, submission, force):
+def _intake(run, submission, force):
     """An outcome for a submission, and its staged notebook when it needs executing.
 
     Returns
@@ -319,8 +319,8 @@ def _intake(course, submission, force):
     known = submission.assignment in assignments()
     possible = {function_name(t): p for t, p in graded_tests(submission.assignment).items()} if known else {}
     outcome = Outcome(submission.student, submission.assignment, GRADED, {}, possible)
-    if not force and known and already_graded(course, submission):
-        outcome.scores = course.scores(submission)
+    if not force and known and already_graded(run, submission):
+        outcome.scores = run.scores(submission)
         return outcome, None
     path, status, note = find_notebook(submission)
     notebook = None
@@ -332,4 +332,4 @@ def _intake(course, submission, force):
     if notebook is None:
         outcome.status, outcome.scores = status, dict.fromkeys(possible, 0.0)
         return outcome, None
-    return outcome, stage(course, submission, notebook)
+    return outcome, stage(run, submission, notebook)

@@ -1,7 +1,7 @@
 """Grading results: one :class:`Outcome` per student and assignment, and the CSV."""
 
 import csv
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from autograder.grading.intake import GRADED, GRADER_ERROR
 from autograder.nbgrader_cells import function_name  # noqa: F401 (CSV columns are named after graded functions)
@@ -54,9 +54,6 @@ class Outcome:
     def summary(self):
         """One line: ``alice ch1_normalizing: 4/5 (graded)``."""
         return f"{self.student} {self.assignment}: {self.total:g}/{self.max_score:g} ({self.status})"
-
-    def to_dict(self):
-        return asdict(self) | {"total": self.total, "max_score": self.max_score}
 
 
 def write_csv(outcomes, path):

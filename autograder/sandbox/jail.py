@@ -255,7 +255,6 @@ def _ns_inode(pid):
 
 def tree(kernel_pid):
     """Host pids of every process in the kernel's PID namespace (the kernel included)."""
-    namespace = None
     try:
         namespace = os.readlink(f"/proc/{kernel_pid}/ns/pid")
     except OSError:
@@ -363,9 +362,10 @@ def run(jail, uid, root, start_kernel, log, cgroup=None, give_reason=lambda reas
             unshare(NAMESPACES | (0 if uid is not None else CLONE_NEWUSER))
             if uid is None:
                 map_own_user(*outside)
-            for path in (_walk(folder) for folder in (jail.workdir, *jail.sockets)) if uid is not None else ():
-                for item in path:
-                    os.lchown(item, uid, uid)
+            if uid is not None:  # the kernel's own folders become its uid's
+                for folder in (jail.workdir, *jail.sockets):
+                    for item in _walk(folder):
+                        os.lchown(item, uid, uid)
         kernel_pid = os.fork()
     except OSError as error:
         log(f"the kernel could not be confined: {error}")
@@ -447,6 +447,7 @@ def _forward(pid, signum):
 
 
 def _walk(folder):
+    """``folder`` and every path under it, links included (never followed)."""
     yield folder
     for parent, folders, files in os.walk(folder):
         for name in folders + files:

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from autograder import catalogue
-from autograder.course import cell_roles, source_notebook
+from autograder.course import CATALOGUE, cell_roles, source_notebook
 from autograder.grading import command
 from autograder.grading.batch import grade
 from autograder.grading.intake import Submission
@@ -391,7 +391,7 @@ def blinded_mutants(tmp_path_factory):
     """
     source = nbformat.read(source_notebook(CH6), as_version=4)
     functions = {name.removeprefix("test_") for name in cell_roles(CH6)["split"]}
-    chosen = [v for v in catalogue.variants(CH6) if v.function in functions]
+    chosen = [v for v in catalogue.variants(CATALOGUE, CH6) if v.function in functions]
     forge = {grade_id(cell): FORGE_RECEIPTS + cell.source for cell in source.cells
              if grade_id(cell) == "minimize_cost"}
     root = tmp_path_factory.mktemp("blinded")
@@ -408,7 +408,7 @@ def blinded_mutants(tmp_path_factory):
     return {label: (outcomes[submission], variant) for label, (submission, variant) in members.items()}
 
 
-BLINDED = [v.label for v in catalogue.variants(CH6)
+BLINDED = [v.label for v in catalogue.variants(CATALOGUE, CH6)
            if f"test_{v.function}" in cell_roles(CH6)["split"] and v.kind == catalogue.MUTANT]
 
 
