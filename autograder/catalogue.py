@@ -14,6 +14,7 @@ another's test fail for it. An alternatives notebook must score full marks
 everywhere, so sharing can only make it stricter.
 """
 
+import logging
 import re
 import shutil
 from collections import defaultdict
@@ -25,9 +26,11 @@ import nbformat
 from autograder.course import EXERCISES, SOLUTIONS, assignments, source_notebook
 from autograder.grading.batch import grade
 from autograder.grading.intake import GRADED, Submission
-from autograder.nbgrader_cells import sources_of_tests, with_answers  # noqa: F401 (with_answers: for demo, bench)
+from autograder.nbgrader_cells import sources_of_tests, with_answers
 
 MUTANT, ALTERNATIVE = "mutant", "alt"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,7 @@ def report(verdicts):
 
 
 def main(*, catalogue, assignment_ids=(), workdir=None, workers=None):
-    """Grade every catalogued variant and print the mutation report; exit 1 on any miss."""
+    """Grade every catalogued variant and log the mutation report; return 1 on any miss."""
     import tempfile
 
     verdicts = []
@@ -207,5 +210,6 @@ def main(*, catalogue, assignment_ids=(), workdir=None, workers=None):
             target = Path(workdir or scratch) / assignment
             shutil.rmtree(target, ignore_errors=True)
             verdicts += grade_assignment(assignment, target, catalogue=catalogue, workers=workers)[1]
-    print(report(verdicts))
-    return 0 if all(v.ok for v in verdicts) else 1
+    missed = not all(v.ok for v in verdicts)
+    (log.error if missed else log.info)(report(verdicts))
+    return 1 if missed else 0

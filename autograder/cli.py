@@ -1,6 +1,11 @@
-"""``python -m autograder``: a thin command line over keyword-only ``main`` functions."""
+"""``python -m autograder``: a thin command line over keyword-only ``main`` functions.
+
+Every command says what it does through :mod:`logging` (the ``autograder`` loggers),
+on standard output: ``-q`` keeps only warnings and errors, ``-v`` adds debug detail.
+"""
 
 import argparse
+import logging
 import sys
 
 
@@ -28,7 +33,7 @@ def _grade(args):
     sys.exit(command.main(
         source=args.source, assignment=args.assignment, output=args.output, workers=args.workers,
         scheduler=args.scheduler, force=args.force, db_url=args.db_url, warm=not args.cold,
-        feedback=not args.no_feedback, unconfined=args.unconfined,
+        feedback=not args.no_feedback, unconfined=args.unconfined, progress=args.verbosity >= 0,
     ))
 
 
@@ -39,22 +44,48 @@ def _mutation_report(args):
     sys.exit(catalogue.main(catalogue=args.catalogue or CATALOGUE, assignment_ids=args.ids, workers=args.workers))
 
 
+def configure_logging(verbosity):
+    """Send the ``autograder`` loggers' records to standard output, as plain lines.
+
+    Parameters
+    ----------
+    verbosity : int
+        ``-1`` (``-q``): warnings and errors only; ``0``: what each command does; ``1`` (``-v``) or more: debug too.
+    """
+    level = logging.WARNING if verbosity < 0 else logging.INFO if verbosity == 0 else logging.DEBUG
+    logger = logging.getLogger("autograder")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+
+
 def parser():
     top = argparse.ArgumentParser(prog="./course", description="BN Week: build, release and grade the course.")
     commands = top.add_subparsers(dest="command", required=True)
+    verbosity = argparse.ArgumentParser(add_help=False)
+    loudness = verbosity.add_mutually_exclusive_group()
+    loudness.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=1, default=0,
+                          help="say more (debug detail)")
+    loudness.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=-1,
+                          help="only warnings and errors; no progress bar")
 
-    release = commands.add_parser("release", help="regenerate exercises/ from solutions/")
+    release = commands.add_parser("release", parents=[verbosity], help="regenerate exercises/ from solutions/")
     release.add_argument("ids", nargs="*", help="assignment ids (default: all)")
     release.set_defaults(run=_release)
 
-    build = commands.add_parser("build", help="build the website into _build/html (English) and _build/html/zh (Chinese)")
+    build = commands.add_parser("build", parents=[verbosity],
+                                help="build the website into _build/html (English) and _build/html/zh (Chinese)")
     build.add_argument("--demo-grade", action="store_true", help="then grade a demo class into grading-output/demo")
     build.set_defaults(run=_build)
 
-    translate = commands.add_parser("translate", help="refresh locale/zh_CN's catalogs from the English text")
+    translate = commands.add_parser("translate", parents=[verbosity],
+                                    help="refresh locale/zh_CN's catalogs from the English text")
     translate.set_defaults(run=_translate)
 
-    grade = commands.add_parser("grade", help="autograde a folder or LMS zip of submissions")
+    grade = commands.add_parser("grade", parents=[verbosity], help="autograde a folder or LMS zip of submissions")
     grade.add_argument("source", help="submitted/<student>/<assignment>/ folder, or an LMS download .zip")
     grade.add_argument("assignment", help="assignment id, or 'all'")
     grade.add_argument("-o", "--output", default="grading-output", help="output folder (default: grading-output)")
@@ -68,7 +99,8 @@ def parser():
                        help="grade even where kernels cannot be confined (no OS isolation; the report says so)")
     grade.set_defaults(run=_grade)
 
-    mutation = commands.add_parser("mutation-report", help="grade every catalogued mutant and alternative")
+    mutation = commands.add_parser("mutation-report", parents=[verbosity],
+                                   help="grade every catalogued mutant and alternative")
     mutation.add_argument("ids", nargs="*", help="assignment ids (default: all)")
     mutation.add_argument("--workers", type=int, default=None, help="local worker processes")
     mutation.add_argument("--catalogue", default=None, help="catalogue folder (default: the course's tests/catalogue)")
@@ -81,4 +113,5 @@ def main(argv=None):
 
     prepare()
     args = parser().parse_args(argv)
+    configure_logging(args.verbosity)
     args.run(args)

@@ -5,14 +5,18 @@ the untouched student version, ``cy`` the reference answers but one realistic
 mistake (from the test catalogue) in the first graded function, and ``dee`` a corrupt file.
 """
 
+import logging
 import shutil
 from pathlib import Path
 
 import nbformat
 
-from autograder.catalogue import MUTANT, pack, variants, with_answers
+from autograder.catalogue import MUTANT, pack, variants
 from autograder.course import CATALOGUE, EXERCISES, assignments, source_notebook
 from autograder.grading import command
+from autograder.nbgrader_cells import with_answers
+
+log = logging.getLogger(__name__)
 
 
 def make_class(folder, catalogue=CATALOGUE):
@@ -42,7 +46,7 @@ def make_class(folder, catalogue=CATALOGUE):
 def main(*, output, catalogue=CATALOGUE):
     output = Path(output)
     submitted = make_class(output / "class", catalogue)
-    print(f"demo class written to {submitted}; grading it")
+    log.info(f"demo class written to {submitted}; grading it")
     # The demo's notebooks are the course's own: on a host that cannot confine kernels it still
     # grades them, and its report's first line says they ran unconfined.
     unconfined = not command.enforcement().confined

@@ -12,6 +12,7 @@ graded exactly like the English one) with its markdown translated through
 without a finished translation stays English.
 """
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,8 @@ import nbformat
 from nbgrader.apps import NbGraderAPI
 
 from autograder.course import EXERCISES, REPO, assignments, nbgrader_config
+
+log = logging.getLogger(__name__)
 
 TRANSLATIONS = {"zh_CN": REPO / "locale" / "zh_CN" / "LC_MESSAGES" / "exercises"}
 
@@ -76,4 +79,4 @@ def main(*, assignment_ids=(), release_directory=EXERCISES):
     with tempfile.TemporaryDirectory(prefix="bnweek-release-") as course_root:
         release(assignment_ids, course_root=course_root, release_directory=release_directory)
     for assignment in assignment_ids:
-        print(f"released {assignment} -> {Path(release_directory) / assignment}")
+        log.info(f"released {assignment} -> {Path(release_directory) / assignment}")

@@ -14,9 +14,9 @@ import sys
 import nbformat
 import pytest
 
-from autograder.catalogue import with_answers
 from autograder.course import EXERCISES, REPO, assignments, source_notebook
 from autograder.grading.results import ASSIGNMENT, POSSIBLE, SECONDS, STATUS, STUDENT, TOTAL
+from autograder.nbgrader_cells import with_answers
 from autograder.release import TRANSLATIONS, translated_path
 
 EDITIONS = {"english": None, **{language.lower(): language for language in TRANSLATIONS}}

@@ -19,6 +19,7 @@ interrupted run leaves no such file for half-recorded work, so re-running
 grades it again.
 """
 
+import logging
 import os
 import shutil
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -56,6 +57,8 @@ SANITIZE_STEPS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCel
 RECORD_STEPS = (SaveAutoGrades, AssignLatePenalties, CheckCellMetadata)
 #: How many times the grader tries a notebook it failed on (a grader fault) before giving up.
 ATTEMPTS = 3
+
+log = logging.getLogger(__name__)
 
 
 class RunFolder:
@@ -296,6 +299,8 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
             healed = pool.heal(error) if (fault or executed.problem) else False
             # a kernel that died while the zygote or the pool died beside it died of the grader's fault
             if fault or (executed.problem and (healed or generation != pool.generation)):
+                log.warning(f"{submission.student} / {submission.assignment}: the grader failed "
+                            f"(attempt {attempt} of {ATTEMPTS}): {fault or executed.problem}")
                 if attempt < ATTEMPTS:
                     jobs[pool.submit(*arguments)] = (submission, arguments, attempt + 1, pool.generation)
                     continue
@@ -306,6 +311,7 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
             outcome.scores = run.scores(submission)
             outcome.seconds = executed.seconds
             outcome.problem = "; ".join(filter(None, [outcome.problem, executed.problem]))
+            log.debug(f"{outcome.summary()} in {executed.seconds:.1f} s")
     return [outcomes[submission] for submission in submissions]
 
 

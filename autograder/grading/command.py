@@ -10,6 +10,7 @@ machinery (:mod:`autograder.grading.collect`). Output, in one folder:
 """
 
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -22,6 +23,8 @@ from autograder.grading.intake import GRADER_ERROR
 from autograder.grading.report import write_report
 from autograder.grading.results import write_csv
 from autograder.sandbox.limits import DEFAULT_LIMITS, Enforcement
+
+log = logging.getLogger(__name__)
 
 
 def enforcement(unconfined=False):
@@ -49,25 +52,25 @@ def main(*, source, assignment, output="grading-output", workers=None, scheduler
     output = Path(output).resolve()
     known = assignments()
     if assignment != "all" and assignment not in known:
-        print(f"unknown assignment id '{assignment}'; known: {', '.join(known)}, or 'all'")
+        log.error(f"unknown assignment id '{assignment}'; known: {', '.join(known)}, or 'all'")
         return 2
     enforced = enforcement(unconfined or not warm)
     if not enforced.confined and not unconfined:
         reason = "cold kernels (--cold) cannot be confined" if not warm else "; ".join(enforced.missing)
-        print(f"refusing to grade: this host cannot confine the kernels ({reason}). Pass --unconfined to grade "
+        log.error(f"refusing to grade: this host cannot confine the kernels ({reason}). Pass --unconfined to grade "
               "anyway, without operating-system isolation between submissions and the grader.")
         return 2
-    print(enforced.headline())
+    (log.info if enforced.confined else log.warning)(enforced.headline())
     wanted = known if assignment == "all" else [assignment]
     try:
         submissions, notes = collect(Path(source), wanted, output)
     except ValueError as error:
-        print(f"cannot read submissions: {error}")
+        log.error(f"cannot read submissions: {error}")
         return 2
     for note in notes:
-        print(f"note: {note}")
+        log.warning(f"note: {note}")
     if not submissions:
-        print(f"no submissions for {assignment} found in {source}")
+        log.error(f"no submissions for {assignment} found in {source}")
         return 1
     started = time.monotonic()
     outcomes = grade(submissions, output=output, workers=workers, scheduler=scheduler, force=force,
@@ -76,14 +79,13 @@ def main(*, source, assignment, output="grading-output", workers=None, scheduler
     write_csv(outcomes, output / "grades.csv")
     summary = write_report(outcomes, output / "report", enforced)
     elapsed = time.monotonic() - started
-    print(summary)
-    print(f"graded {len(outcomes)} submission(s) in {elapsed:.1f} s")
-    print(f"grades: {output / 'grades.csv'}\nreport: {output / 'report' / 'summary.md'}\n"
-          f"feedback: {output / 'feedback'}")
+    log.info(summary)
+    log.info(f"graded {len(outcomes)} submission(s) in {elapsed:.1f} s")
+    log.info(f"grades: {output / 'grades.csv'}\nreport: {output / 'report' / 'summary.md'}\n"
+             f"feedback: {output / 'feedback'}")
     failed = [o for o in outcomes if o.status == GRADER_ERROR]
     if failed:
-        print(f"\nGRADER ERROR: {len(failed)} notebook(s) could not be graded; grade them again with --force:")
-        for outcome in failed:
-            print(f"  {outcome.student} / {outcome.assignment}: {outcome.problem}")
+        log.error(f"\nGRADER ERROR: {len(failed)} notebook(s) could not be graded; grade them again with --force:\n"
+                  + "\n".join(f"  {outcome.student} / {outcome.assignment}: {outcome.problem}" for outcome in failed))
         return 1
     return 0

@@ -345,4 +345,4 @@ if __name__ == "__main__":
     elif verb == "connect":
         connect(rest)
     else:
-        sys.exit(f"usage: python -m autograder.sandbox.zygote serve SOCKET | connect ARGS...")
+        sys.exit("usage: python -m autograder.sandbox.zygote serve SOCKET | connect ARGS...")

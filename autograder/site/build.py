@@ -17,6 +17,7 @@ new messages arrive untranslated, changed ones fuzzy, deleted ones obsolete, and
 """
 
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -24,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.course import REPO
+
+log = logging.getLogger(__name__)
 
 BUILD = REPO / "_build"
 SITE = BUILD / "html"
@@ -145,19 +148,19 @@ def update_catalogs():
     from autograder import notebook_i18n
 
     todo = notebook_i18n.catalog_status(GETTEXT, CATALOGS)
-    print(todo.summary())
+    log.info(todo.summary())
 
 
 def main(*, demo_grade=False):
     """Build both editions of the site; with ``demo_grade``, also grade a small demo class."""
-    print("building the website, English then Chinese (the first build executes every chapter; a few minutes)")
+    log.info("building the website, English then Chinese (the first build executes every chapter; a few minutes)")
     result = build_book()
     if result.returncode != 0:
         sys.stdout.write(result.stdout[-6000:])
         sys.stderr.write(result.stderr[-6000:])
         raise SystemExit("the website build failed; see the messages above")
     timing = ", ".join(f"{language} {seconds:.1f} s" for language, seconds in result.seconds.items())
-    print(f"website built ({timing}): open {ENGLISH.site / 'index.html'} (English) "
+    log.info(f"website built ({timing}): open {ENGLISH.site / 'index.html'} (English) "
           f"or {CHINESE.site / 'index.html'} (中文)")
     if demo_grade:
         from autograder import demo

@@ -1,6 +1,7 @@
 """A grader fault is never a student's grade: what died is started again and its notebooks regraded."""
 
 import csv
+import logging
 import os
 import signal
 import socket
@@ -11,8 +12,7 @@ import nbformat
 import pytest
 
 from autograder.course import source_notebook
-from autograder.grading import batch as grading
-from autograder.grading import command
+from autograder.grading import batch, command
 from autograder.grading.intake import GRADED, GRADER_ERROR, Submission
 from autograder.sandbox import zygote
 
@@ -53,7 +53,7 @@ def test_a_zygote_that_dies_mid_batch_is_restarted_and_its_notebooks_regraded(tm
             super()._start()
             started.append(self.process)
 
-    monkeypatch.setattr(grading.zygote, "Zygote", Watched)
+    monkeypatch.setattr(batch.zygote, "Zygote", Watched)
 
     def kill_the_first_zygote_once_kernels_run():
         deadline = time.monotonic() + 120
@@ -63,7 +63,7 @@ def test_a_zygote_that_dies_mid_batch_is_restarted_and_its_notebooks_regraded(tm
 
     killer = threading.Thread(target=kill_the_first_zygote_once_kernels_run, daemon=True)
     killer.start()
-    outcomes = grading.grade(honest_class(tmp_path, ["s1", "s2", "s3", "s4"]), output=tmp_path / "out",
+    outcomes = batch.grade(honest_class(tmp_path, ["s1", "s2", "s3", "s4"]), output=tmp_path / "out",
                              workers=2, feedback=False)
     killer.join(5)
     assert len(started) >= 2, "the zygote was started again"
@@ -71,7 +71,7 @@ def test_a_zygote_that_dies_mid_batch_is_restarted_and_its_notebooks_regraded(tm
         assert (outcome.status, outcome.total) == (GRADED, outcome.max_score), outcome
 
 
-def test_kernels_that_cannot_start_are_grader_errors_never_zeros(tmp_path, monkeypatch, capsys):
+def test_kernels_that_cannot_start_are_grader_errors_never_zeros(tmp_path, monkeypatch, caplog):
     dead_end = tmp_path / "nobody-listens.sock"
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(dead_end))
@@ -91,12 +91,13 @@ def test_kernels_that_cannot_start_are_grader_errors_never_zeros(tmp_path, monke
         def env(self):
             return dict(super().env(), **{zygote.ENV_SOCKET: str(dead_end)})
 
-    monkeypatch.setattr(grading.zygote, "Zygote", Broken)
+    monkeypatch.setattr(batch.zygote, "Zygote", Broken)
     honest_class(tmp_path / "class", ["s1"])
+    caplog.set_level(logging.INFO, logger="autograder")
     status = command.main(source=tmp_path / "class", assignment=CH1, output=tmp_path / "out", workers=1,
                            progress=False)
     listener.close()
-    printed = capsys.readouterr().out
+    printed = caplog.text
     assert status == 1
     assert "GRADER ERROR: 1 notebook(s) could not be graded" in printed
     with open(tmp_path / "out" / "grades.csv", encoding="utf-8") as file:
