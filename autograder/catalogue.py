@@ -14,12 +14,15 @@ another's test fail for it. An alternatives notebook must score full marks
 everywhere, so sharing can only make it stricter.
 """
 
+from __future__ import annotations
+
 import logging
 import re
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -27,6 +30,14 @@ from autograder.course import EXERCISES, SOLUTIONS, assignments, source_notebook
 from autograder.grading.batch import grade
 from autograder.grading.intake import GRADED, Submission
 from autograder.nbgrader_cells import sources_of_tests, with_answers
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from autograder.grading.results import Outcome
+
+    PathLike = str | os.PathLike[str]
 
 MUTANT, ALTERNATIVE = "mutant", "alt"
 
@@ -52,21 +63,21 @@ class Variant:
     path: Path
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self.path.stem
 
     @property
-    def label(self):
+    def label(self) -> str:
         return f"{self.assignment}/{self.function}/{self.name}"
 
     @property
-    def description(self):
+    def description(self) -> str:
         """The file's first comment line, which says what the variant does."""
         first = self.path.read_text().lstrip().splitlines()[0]
         return first.lstrip("# ").strip()
 
 
-def variants(catalogue, assignment=None):
+def variants(catalogue: PathLike, assignment: str | None = None) -> list[Variant]:
     """Every variant in the ``catalogue`` folder, of one assignment or all, in a stable order."""
     found = []
     for aid in [assignment] if assignment else assignments():
@@ -83,7 +94,8 @@ def _mentions(variant, other_function, test_sources):
     return bool(pattern.search(variant.path.read_text()) or pattern.search(test_sources.get(variant.function, "")))
 
 
-def pack(assignment_variants, kind, test_sources=None):
+def pack(assignment_variants: Iterable[Variant], kind: str,
+         test_sources: Mapping[str, str] | None = None) -> list[list[Variant]]:
     """Group variants of one kind into notebooks: at most one per function in each.
 
     Parameters
@@ -98,7 +110,7 @@ def pack(assignment_variants, kind, test_sources=None):
     -------
     list of list of Variant
     """
-    packs = []
+    packs: list[list[Variant]] = []
     for variant in (v for v in assignment_variants if v.kind == kind):
         for group in packs:
             clash = any(
@@ -127,7 +139,7 @@ class Verdict:
     status: str
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         if self.status != GRADED:
             return False
         if self.variant.kind == MUTANT:
@@ -135,7 +147,8 @@ class Verdict:
         return self.total == self.max_total
 
 
-def grade_assignment(assignment, workdir, *, catalogue, workers=None):
+def grade_assignment(assignment: str, workdir: PathLike, *, catalogue: PathLike,
+                     workers: int | None = None) -> tuple[dict[str, Outcome], list[Verdict]]:
     """Grade the solution, the student version and every packed variant notebook.
 
     Parameters
@@ -182,7 +195,7 @@ def grade_assignment(assignment, workdir, *, catalogue, workers=None):
     return {name: outcomes[name] for name in ("solution", "student")}, verdicts
 
 
-def report(verdicts):
+def report(verdicts: Sequence[Verdict]) -> str:
     """The mutation report: caught/total mutants and accepted/total alternatives per function."""
     rows = defaultdict(lambda: [0, 0, 0, 0])
     for verdict in verdicts:
@@ -200,7 +213,8 @@ def report(verdicts):
     return "\n".join(lines)
 
 
-def main(*, catalogue, assignment_ids=(), workdir=None, workers=None):
+def main(*, catalogue: PathLike, assignment_ids: Iterable[str] = (), workdir: PathLike | None = None,
+         workers: int | None = None) -> int:
     """Grade every catalogued variant and log the mutation report; return 1 on any miss."""
     import tempfile
 

@@ -34,6 +34,7 @@ def _grade(args):
         source=args.source, assignment=args.assignment, output=args.output, workers=args.workers,
         scheduler=args.scheduler, force=args.force, db_url=args.db_url, warm=not args.cold,
         feedback=not args.no_feedback, unconfined=args.unconfined, progress=args.verbosity >= 0,
+        profile=args.profile,
     ))
 
 
@@ -97,6 +98,8 @@ def parser():
     grade.add_argument("--no-feedback", action="store_true", help="skip per-student feedback HTML")
     grade.add_argument("--unconfined", action="store_true",
                        help="grade even where kernels cannot be confined (no OS isolation; the report says so)")
+    grade.add_argument("--profile", action="store_true",
+                       help="add to the report where the time went, per phase of grading a notebook")
     grade.set_defaults(run=_grade)
 
     mutation = commands.add_parser("mutation-report", parents=[verbosity],

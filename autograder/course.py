@@ -7,14 +7,20 @@ nbgrader keeps its gradebook and the ``submitted/``, ``autograded/`` and
 repository.
 """
 
+from __future__ import annotations
+
 import functools
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from autograder.nbgrader_cells import grade_id, is_answer, is_split, is_test, nbgrader
+
+if TYPE_CHECKING:
+    import os
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
@@ -26,7 +32,7 @@ CATALOGUE = REPO / "tests" / "catalogue"
 CONFIG_FILE = Path(__file__).resolve().parent / "nbgrader_config.py"
 
 
-def assignments():
+def assignments() -> list[str]:
     """Ids of every assignment in ``solutions/``, in chapter order.
 
     Returns
@@ -37,7 +43,7 @@ def assignments():
     return sorted(path.parent.name for path in SOLUTIONS.glob("*/*.ipynb") if path.stem == path.parent.name)
 
 
-def source_notebook(assignment):
+def source_notebook(assignment: str) -> Path:
     """Path of an assignment's source notebook."""
     return SOLUTIONS / assignment / f"{assignment}.ipynb"
 
@@ -57,7 +63,7 @@ def _parse_cells(path, _mtime_ns):
     return tuple(json.loads(path.read_text())["cells"])
 
 
-def graded_tests(assignment):
+def graded_tests(assignment: str) -> dict[str, float]:
     """The autograded test cells of an assignment, in notebook order.
 
     Returns
@@ -69,7 +75,7 @@ def graded_tests(assignment):
             for cell in _nbgrader_cells(assignment) if is_test(cell)}
 
 
-def cell_roles(assignment):
+def cell_roles(assignment: str) -> dict[str, list[str]]:
     """What the grader's judge kernel needs to know about an assignment's cells.
 
     Returns
@@ -81,7 +87,7 @@ def cell_roles(assignment):
         notebook, :func:`~autograder.nbgrader_cells.is_split`), of the locked setup
         cells, and the graded functions' names (their answer cells' grade_ids).
     """
-    roles = {"tests": [], "split": [], "setup": [], "functions": []}
+    roles: dict[str, list[str]] = {"tests": [], "split": [], "setup": [], "functions": []}
     for cell in _nbgrader_cells(assignment):
         if cell["cell_type"] != "code" or grade_id(cell) is None:
             continue
@@ -94,7 +100,8 @@ def cell_roles(assignment):
     return roles
 
 
-def nbgrader_config(course_root, release_directory=EXERCISES, db_url=None):
+def nbgrader_config(course_root: str | os.PathLike[str], release_directory: str | os.PathLike[str] = EXERCISES,
+                    db_url: str | None = None) -> Config:
     """nbgrader's configuration for a run rooted at ``course_root``.
 
     Parameters

@@ -5,9 +5,12 @@ the untouched student version, ``cy`` the reference answers but one realistic
 mistake (from the test catalogue) in the first graded function, and ``dee`` a corrupt file.
 """
 
+from __future__ import annotations
+
 import logging
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -16,10 +19,13 @@ from autograder.course import CATALOGUE, EXERCISES, assignments, source_notebook
 from autograder.grading import command
 from autograder.nbgrader_cells import with_answers
 
+if TYPE_CHECKING:
+    import os
+
 log = logging.getLogger(__name__)
 
 
-def make_class(folder, catalogue=CATALOGUE):
+def make_class(folder: str | os.PathLike[str], catalogue: str | os.PathLike[str] = CATALOGUE) -> Path:
     """Write ``folder/submitted/<student>/<assignment>/<assignment>.ipynb`` for the demo students.
 
     ``cy``'s mistake is the first catalogued mutant in ``catalogue`` (:mod:`autograder.catalogue`).
@@ -43,7 +49,7 @@ def make_class(folder, catalogue=CATALOGUE):
     return submitted
 
 
-def main(*, output, catalogue=CATALOGUE):
+def main(*, output: str | os.PathLike[str], catalogue: str | os.PathLike[str] = CATALOGUE) -> int:
     output = Path(output)
     submitted = make_class(output / "class", catalogue)
     log.info(f"demo class written to {submitted}; grading it")

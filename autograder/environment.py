@@ -5,6 +5,8 @@ by the test suite (``tests/conftest.py``) and by the benches; ``./course`` expor
 variables itself. A library caller that grades in a process of its own calls :func:`prepare` too.
 """
 
+from __future__ import annotations
+
 import os
 import sys
 import warnings

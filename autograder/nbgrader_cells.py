@@ -11,35 +11,40 @@ One flag is the course's own, beside nbgrader's: a source notebook's test cell w
 ``"autograder": {"split": true}`` in its metadata is *split* (:func:`is_split`).
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 import nbformat
 
 TEST_PREFIX = "test_"
 
 
-def nbgrader(cell):
+def nbgrader(cell: object) -> dict[str, Any]:
     """A cell's nbgrader metadata, ``{}`` when it has none (or what it has is not a mapping)."""
     metadata = cell.get("metadata") if isinstance(cell, dict) else None
     found = metadata.get("nbgrader") if isinstance(metadata, dict) else None
     return found if isinstance(found, dict) else {}
 
 
-def grade_id(cell):
+def grade_id(cell: object) -> str | None:
     """The cell's ``grade_id``, or ``None``."""
     return nbgrader(cell).get("grade_id")
 
 
-def is_answer(cell):
+def is_answer(cell: object) -> bool:
     """Whether the cell is an answer cell (``solution: true``): the student writes it."""
     return bool(nbgrader(cell).get("solution"))
 
 
-def is_test(cell):
+def is_test(cell: Mapping[str, Any]) -> bool:
     """Whether the cell is an autograded test cell: code, ``grade: true``, not a solution."""
     meta = nbgrader(cell)
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
-def is_split(cell):
+def is_split(cell: Mapping[str, Any]) -> bool:
     """Whether a test cell is *split*: its visible asserts run with the submission's code.
 
     Such a test handles the student's own objects (a Keras layer, a model), which
@@ -51,12 +56,12 @@ def is_split(cell):
     return is_test(cell) and isinstance(ours, dict) and ours.get("split") is True
 
 
-def function_name(test_id):
+def function_name(test_id: str) -> str:
     """``"test_softmax"`` -> ``"softmax"``: the graded function a test cell (or CSV column) is about."""
     return test_id.removeprefix(TEST_PREFIX)
 
 
-def with_answers(notebook, answers):
+def with_answers(notebook: Mapping[str, Any], answers: Mapping[str, str]) -> nbformat.NotebookNode:
     """A copy of a notebook whose answer cells named in ``answers`` hold new source.
 
     Parameters
@@ -72,6 +77,6 @@ def with_answers(notebook, answers):
     return notebook
 
 
-def sources_of_tests(notebook):
+def sources_of_tests(notebook: nbformat.NotebookNode) -> dict[str, str]:
     """``{function: source of its autograded test cell}`` for a source notebook."""
     return {function_name(grade_id(cell)): cell.source for cell in notebook.cells if is_test(cell)}

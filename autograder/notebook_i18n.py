@@ -9,10 +9,13 @@ translations live beside the pages' too, in ``locale/zh_CN/LC_MESSAGES/exercises
 metadata and every formula-only or code-only block exactly as they are.
 """
 
+from __future__ import annotations
+
 import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
@@ -20,12 +23,18 @@ from markdown_it import MarkdownIt
 
 from autograder.course import EXERCISES, assignments
 
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable, Mapping
+
+    PathLike = str | os.PathLike[str]
+
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 # What a block is made of besides prose: math, inline code, links' targets, emphasis marks, numbers.
 _NOT_PROSE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\]\([^)]*\)|[\W\d_]+", re.S)
 
 
-def is_prose(text):
+def is_prose(text: str) -> bool:
     """Does ``text`` hold a word to translate (not only math, code, punctuation and numbers)?"""
     return bool(re.search(r"[A-Za-z]{2,}", _NOT_PROSE.sub(" ", text)))
 
@@ -42,7 +51,7 @@ class Block:
     cells: list = field(default_factory=list)  # for a table row: the stripped text of each cell
 
 
-def blocks(source):
+def blocks(source: str) -> list[Block]:
     """The translatable blocks of one markdown cell's source, in order."""
     lines = source.split("\n")
     tokens = _MARKDOWN.parse(source)
@@ -79,9 +88,9 @@ def blocks(source):
     return found
 
 
-def notebook_messages(notebook):
+def notebook_messages(notebook: Mapping[str, Any]) -> list[str]:
     """Every message of a notebook's markdown cells, in order, without repeats."""
-    seen = {}
+    seen: dict[str, None] = {}
     for cell in notebook["cells"]:
         if cell["cell_type"] != "markdown":
             continue
@@ -92,7 +101,7 @@ def notebook_messages(notebook):
     return list(seen)
 
 
-def translate_notebook(notebook, translate):
+def translate_notebook(notebook: dict[str, Any], translate: Callable[[str], str | None]) -> dict[str, Any]:
     """A copy of ``notebook`` whose markdown blocks are replaced by ``translate(text)`` where it gives one.
 
     ``translate`` returns the translation or a false value (the block stays English).
@@ -125,7 +134,7 @@ def _source(cell):
     return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
 
 
-def template(assignment):
+def template(assignment: str) -> Catalog:
     """A gettext template (babel ``Catalog``) of the messages of ``exercises/<id>/<id>.ipynb``."""
     import nbformat
 
@@ -136,7 +145,7 @@ def template(assignment):
     return catalog
 
 
-def write_templates(gettext_dir):
+def write_templates(gettext_dir: PathLike) -> None:
     """Write ``gettext_dir/exercises/<id>.pot`` for every assignment."""
     folder = Path(gettext_dir) / "exercises"
     folder.mkdir(parents=True, exist_ok=True)
@@ -145,19 +154,19 @@ def write_templates(gettext_dir):
             write_po(out, template(assignment), width=-1, omit_header=False)
 
 
-def read_catalog(path):
+def read_catalog(path: PathLike) -> Catalog:
     """A ``.po`` or ``.pot`` file as a babel ``Catalog``."""
     with open(path, "rb") as handle:
         return read_po(handle, charset="utf-8")
 
 
-def translator(po_file):
+def translator(po_file: PathLike) -> Callable[[str], str | None]:
     """``translate(text)``: the finished (non-fuzzy, non-empty) translation in ``po_file``, else None."""
     if not Path(po_file).is_file():
         return lambda text: None
     catalog = read_catalog(po_file)
 
-    def translate(text):
+    def translate(text: str) -> str | None:
         message = catalog.get(text)
         if message is None or message.fuzzy or not message.string:
             return None
@@ -177,11 +186,11 @@ class Status:
     counts: dict = field(default_factory=dict)  # domain -> number of messages in the template
 
     @property
-    def complete(self):
+    def complete(self) -> bool:
         return not (self.missing or any(self.untranslated.values()) or any(self.fuzzy.values())
                     or any(self.obsolete.values()))
 
-    def summary(self):
+    def summary(self) -> str:
         total = sum(self.counts.values())
         lines = [f"{total} English messages in {len(self.counts)} templates"]
         for name, kind in (("untranslated", self.untranslated), ("fuzzy", self.fuzzy), ("obsolete", self.obsolete)):
@@ -194,7 +203,7 @@ class Status:
         return "\n".join(lines)
 
 
-def catalog_status(gettext_dir, catalogs_dir):
+def catalog_status(gettext_dir: PathLike, catalogs_dir: PathLike) -> Status:
     """Compare every template under ``gettext_dir`` with its catalog under ``catalogs_dir``."""
     status = Status()
     gettext_dir, catalogs_dir = Path(gettext_dir), Path(catalogs_dir)

@@ -12,14 +12,23 @@ graded exactly like the English one) with its markdown translated through
 without a finished translation stays English.
 """
 
+from __future__ import annotations
+
 import logging
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbgrader.apps import NbGraderAPI
 
 from autograder.course import EXERCISES, REPO, assignments, nbgrader_config
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterable
+
+    PathLike = str | os.PathLike[str]
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +39,8 @@ class ReleaseError(RuntimeError):
     """nbgrader could not generate an assignment."""
 
 
-def release(assignment_ids, *, course_root, release_directory=EXERCISES, db_url=None):
+def release(assignment_ids: Iterable[str], *, course_root: PathLike, release_directory: PathLike = EXERCISES,
+            db_url: str | None = None) -> None:
     """Run ``generate_assignment`` for each id, recording the sources in the gradebook.
 
     Parameters
@@ -53,12 +63,12 @@ def release(assignment_ids, *, course_root, release_directory=EXERCISES, db_url=
             write_translation(assignment, language, release_directory)
 
 
-def translated_path(assignment, language, release_directory=EXERCISES):
+def translated_path(assignment: str, language: str, release_directory: PathLike = EXERCISES) -> Path:
     """Where the ``language`` edition of an assignment's student version goes."""
     return Path(release_directory) / assignment / language / f"{assignment}.ipynb"
 
 
-def write_translation(assignment, language, release_directory=EXERCISES):
+def write_translation(assignment: str, language: str, release_directory: PathLike = EXERCISES) -> Path:
     """Write the ``language`` edition of ``release_directory/<id>/<id>.ipynb`` beside it; return its path."""
     from autograder.notebook_i18n import translate_notebook, translator
 
@@ -70,7 +80,7 @@ def write_translation(assignment, language, release_directory=EXERCISES):
     return path
 
 
-def main(*, assignment_ids=(), release_directory=EXERCISES):
+def main(*, assignment_ids: Iterable[str] = (), release_directory: PathLike = EXERCISES) -> None:
     """Regenerate the student versions of the given assignments (all by default)."""
     assignment_ids = list(assignment_ids) or assignments()
     unknown = sorted(set(assignment_ids) - set(assignments()))

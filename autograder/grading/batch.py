@@ -45,6 +45,7 @@ from autograder.grading import execution
 from autograder.grading.intake import GRADED, GRADER_ERROR, find_notebook, read_notebook
 from autograder.grading.preprocessors.receipts import AddReceipts
 from autograder.grading.results import Outcome
+from autograder.grading.timing import FEEDBACK, RECORD, STAGE, Stopwatch
 from autograder.nbgrader_cells import function_name
 from autograder.release import release
 from autograder.sandbox import zygote
@@ -142,8 +143,8 @@ def stage(run, submission, notebook):
     return nbformat.writes(notebook), autograded
 
 
-def record(run, submission, executed, feedback=True):
-    """Save the grades of an executed notebook, then write it and its feedback."""
+def record(run, submission, executed):
+    """Save the grades of an executed notebook, then write it."""
     autograded = run.folder("autograded", submission)
     notebook = nbformat.reads(executed.notebook, as_version=4)
     notebook, _ = run.apply(RECORD_STEPS, notebook, run.resources(submission, autograded))
@@ -151,8 +152,11 @@ def record(run, submission, executed, feedback=True):
     partial = target.with_suffix(".ipynb.partial")
     nbformat.write(notebook, partial)
     os.replace(partial, target)  # the graded marker appears only once grades are saved
-    if feedback:
-        NbGraderAPI(config=run.config).generate_feedback(submission.assignment, submission.student, force=True)
+
+
+def write_feedback(run, submission):
+    """The student's feedback HTML, from the recorded notebook (nbgrader's ``generate_feedback``)."""
+    NbGraderAPI(config=run.config).generate_feedback(submission.assignment, submission.student, force=True)
 
 
 def already_graded(run, submission):
@@ -264,7 +268,7 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
     ``grader error`` and it has no scores at all, never zeros.
     """
     run = RunFolder(output, db_url)
-    outcomes, jobs = {}, {}
+    outcomes, jobs, watches = {}, {}, {}
     recorded, known = set(), set(assignments())
     with ExitStack() as stack:
         pool = None
@@ -273,7 +277,9 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
                 # just before its first submission: the first notebooks run while later assignments are recorded
                 run.ensure_assignments([submission.assignment], force=force)
                 recorded.add(submission.assignment)
-            outcome, staged = _intake(run, submission, force)
+            watches[submission] = watch = Stopwatch()
+            with watch.phase(STAGE):
+                outcome, staged = _intake(run, submission, force)
             outcomes[submission] = outcome
             if staged is None:
                 continue
@@ -307,8 +313,15 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
                 outcome.status, outcome.scores = GRADER_ERROR, {}
                 outcome.problem = f"not graded after {attempt} attempts: {fault or executed.problem}"
                 continue
-            record(run, submission, executed, feedback)
-            outcome.scores = run.scores(submission)
+            watch = watches[submission]
+            with watch.phase(RECORD):
+                record(run, submission, executed)
+                outcome.scores = run.scores(submission)
+            if feedback:
+                with watch.phase(FEEDBACK):
+                    write_feedback(run, submission)
+            watch.add(executed.timings)
+            outcome.timings = watch.as_dict()
             outcome.seconds = executed.seconds
             outcome.problem = "; ".join(filter(None, [outcome.problem, executed.problem]))
             log.debug(f"{outcome.summary()} in {executed.seconds:.1f} s")

@@ -42,11 +42,13 @@ def enforcement(unconfined=False):
 
 
 def main(*, source, assignment, output="grading-output", workers=None, scheduler=None, force=False,
-         db_url=None, warm=True, feedback=True, progress=True, limits=DEFAULT_LIMITS, unconfined=False):
+         db_url=None, warm=True, feedback=True, progress=True, limits=DEFAULT_LIMITS, unconfined=False,
+         profile=False):
     """Grade ``source`` for one assignment id or ``"all"``; return a process exit status.
 
     Kernels are confined (:mod:`autograder.sandbox.jail`); on a host that cannot confine
-    them, nothing is graded unless ``unconfined``, and the report's first line says so.
+    them, nothing is graded unless ``unconfined``, and the report's first line says so. With
+    ``profile``, the report says where the time went (:mod:`autograder.grading.timing`).
     A notebook the grader failed on is listed at the end, and the status is then 1.
     """
     output = Path(output).resolve()
@@ -77,7 +79,7 @@ def main(*, source, assignment, output="grading-output", workers=None, scheduler
                      db_url=db_url, warm=warm, feedback=feedback, progress=progress, limits=limits,
                      confined=enforced.confined)
     write_csv(outcomes, output / "grades.csv")
-    summary = write_report(outcomes, output / "report", enforced)
+    summary = write_report(outcomes, output / "report", enforced, profile=profile)
     elapsed = time.monotonic() - started
     log.info(summary)
     log.info(f"graded {len(outcomes)} submission(s) in {elapsed:.1f} s")

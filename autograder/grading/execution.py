@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -22,6 +22,7 @@ from autograder.course import COURSE_CODE
 from autograder.grading.preprocessors.executeapart import ExecuteApart, GraderFault
 from autograder.grading.preprocessors.hidetestinternals import mark_unreached_tests
 from autograder.grading.preprocessors.receipts import CheckReceipts
+from autograder.grading.timing import RECEIPTS, STEPS, Stopwatch
 from autograder.kernel import remote
 from autograder.sandbox import zygote
 from autograder.sandbox.jail import GRADER_FAULT
@@ -54,12 +55,15 @@ class Executed:
     fault : str
         Empty unless the grader itself failed (a kernel that could not start or be
         confined, a judge that died): then the notebook was not graded, and why.
+    timings : dict
+        ``{phase: seconds}`` of the execution (:mod:`autograder.grading.timing`).
     """
 
     notebook: str
     problem: str
     seconds: float
     fault: str = ""
+    timings: dict = field(default_factory=dict)
 
 
 def ensure_warm_kernels():
@@ -193,9 +197,18 @@ def execute(notebook_json, cwd, config, warm=True, limits=DEFAULT_LIMITS, confin
     resources = {"metadata": {"path": folders["submission"]["work"]}}
     started = time.monotonic()
     problem = fault = ""
+    stopwatch = Stopwatch()
     for step in EXECUTION_STEPS:
         try:
-            notebook, resources = step(config=config)(notebook, resources)
+            if step is ExecuteApart:
+                executor = step(config=config)
+                try:
+                    notebook, resources = executor(notebook, resources)
+                finally:
+                    stopwatch.add(executor.stopwatch.seconds)  # its phases: kernels, setup, student, tests
+            else:
+                with stopwatch.phase(RECEIPTS if step is CheckReceipts else STEPS):
+                    notebook, resources = step(config=config)(notebook, resources)
         except GraderFault as error:
             fault = _exit_reason(folders["submission"]["work"]) or str(error)
             fault = fault.removeprefix(GRADER_FAULT).strip()
@@ -211,4 +224,4 @@ def execute(notebook_json, cwd, config, warm=True, limits=DEFAULT_LIMITS, confin
     if not problem and not fault and (reason := _exit_reason(folders["submission"]["work"])):
         problem = f"the submission's kernel was stopped: {reason}"  # killed while the judge was calling it
     shutil.rmtree(ipc_directory, ignore_errors=True)
-    return Executed(nbformat.writes(notebook), problem, time.monotonic() - started, fault)
+    return Executed(nbformat.writes(notebook), problem, time.monotonic() - started, fault, stopwatch.as_dict())

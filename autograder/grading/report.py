@@ -4,6 +4,7 @@ from collections import Counter
 from pathlib import Path
 
 from autograder.grading.intake import GRADER_ERROR, REFUSED
+from autograder.grading.timing import profile_table
 
 
 def pass_rates(outcomes):
@@ -46,7 +47,7 @@ def plot_histogram(outcomes, path):
     plt.close(fig)
 
 
-def write_report(outcomes, folder, enforcement=None):
+def write_report(outcomes, folder, enforcement=None, profile=False):
     """Write ``scores.png`` and ``summary.md`` into ``folder``; return the summary text.
 
     Parameters
@@ -55,6 +56,8 @@ def write_report(outcomes, folder, enforcement=None):
     folder : path-like
     enforcement : autograder.sandbox.limits.Enforcement, optional
         What confined the kernels: the report's first line, and a section listing it.
+    profile : bool
+        Add a section on where the time went, per phase of grading a notebook.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -76,6 +79,12 @@ def write_report(outcomes, folder, enforcement=None):
         lines += ["", "## What was enforced on this run", ""]
         lines += [f"- {line}" for line in enforcement.how] or ["- nothing: kernels ran unconfined"]
         lines += [f"- not enforced: {line}" for line in enforcement.missing]
+    if profile:
+        lines += ["", "## Where the time went", "",
+                  "Seconds per notebook, by phase, over the notebooks this run executed; the workers' phases "
+                  "(kernels to other steps) overlap with one another and with the grader's (stage, record, feedback).",
+                  ""]
+        lines += profile_table(outcomes) or ["No notebook was executed on this run."]
     lines += ["", "![Score distribution](scores.png)", ""]
     summary = "\n".join(lines)
     (folder / "summary.md").write_text(summary, encoding="utf-8")

@@ -29,6 +29,9 @@ class Outcome:
         A note (a kernel that died, a misnamed notebook that was graded anyway).
     seconds : float
         Execution time of the notebook.
+    timings : dict
+        ``{phase: seconds}`` of its grading, for notebooks this run executed
+        (:mod:`autograder.grading.timing`); empty otherwise.
     """
 
     student: str
@@ -38,6 +41,7 @@ class Outcome:
     possible: dict = field(default_factory=dict)
     problem: str = ""
     seconds: float = 0.0
+    timings: dict = field(default_factory=dict)
 
     @property
     def total(self):

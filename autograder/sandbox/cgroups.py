@@ -7,8 +7,14 @@ stopped at once, not when the keeper next looks. Where no cgroup can be made
 keeper's sums over the process tree stand alone (:func:`autograder.sandbox.jail.watch`).
 """
 
+from __future__ import annotations
+
 import os
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from autograder.sandbox.limits import Limits
 
 ROOT = "/sys/fs/cgroup"
 
@@ -29,7 +35,7 @@ def _own_paths(text=None):
 class Cgroup:
     """The cgroup folders of one kernel: ``{"pids": folder, "memory": folder}`` (v1), or one folder (v2)."""
 
-    def __init__(self, folders, version):
+    def __init__(self, folders: dict[str, str], version: int) -> None:
         self.folders = folders
         self.version = version
 
@@ -38,12 +44,12 @@ class Cgroup:
             return os.path.join(self.folders["unified"], v2_name)
         return os.path.join(self.folders[v1_controller], v1_name)
 
-    def add(self, pid):
+    def add(self, pid: int) -> None:
         for folder in dict.fromkeys(self.folders.values()):
             with open(os.path.join(folder, "cgroup.procs"), "w") as file:
                 file.write(str(pid))
 
-    def pids(self):
+    def pids(self) -> list[int]:
         folder = self.folders["unified" if self.version == 2 else "pids"]
         try:
             with open(os.path.join(folder, "cgroup.procs")) as file:
@@ -51,14 +57,14 @@ class Cgroup:
         except OSError:
             return []
 
-    def memory(self):
+    def memory(self) -> int:
         try:
             with open(self._files("memory", "memory.usage_in_bytes", "memory.current")) as file:
                 return int(file.read())
         except (OSError, ValueError):
             return 0
 
-    def out_of_memory(self):
+    def out_of_memory(self) -> bool:
         try:
             if self.version == 2:
                 with open(self._files("memory", "", "memory.events")) as file:
@@ -68,7 +74,7 @@ class Cgroup:
         except (OSError, ValueError, IndexError):
             return False
 
-    def remove(self, seconds=2.0):
+    def remove(self, seconds: float = 2.0) -> None:
         deadline = time.monotonic() + seconds
         for folder in dict.fromkeys(self.folders.values()):
             while True:
@@ -88,7 +94,7 @@ def _write(folder, name, value):
         file.write(str(value))
 
 
-def create(name, limits, root=ROOT):
+def create(name: str, limits: Limits, root: str = ROOT) -> Cgroup | None:
     """A new cgroup named ``name`` under this process's own, with ``limits`` set; or ``None``.
 
     Parameters
@@ -97,7 +103,7 @@ def create(name, limits, root=ROOT):
     limits : autograder.sandbox.limits.Limits
     """
     own = _own_paths()
-    made = {}
+    made: dict[str, str] = {}
     try:
         if os.path.exists(os.path.join(root, "cgroup.controllers")):  # v2, unified
             folder = os.path.join(root, own.get("", "/").lstrip("/"), name)

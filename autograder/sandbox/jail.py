@@ -23,12 +23,23 @@ All of this happens right after the fork, before the kernel starts a thread:
 a threaded process cannot enter a new user namespace.
 """
 
+from __future__ import annotations
+
 import ctypes
 import errno
 import os
 import resource
 import signal
 import time
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    import pyseccomp
+
+    from autograder.sandbox.cgroups import Cgroup
+    from autograder.sandbox.limits import Enforcement, Jail, Limits
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
@@ -81,17 +92,17 @@ def _check(result, what):
         raise ConfinementError(error, f"{what}: {os.strerror(error)}")
 
 
-def unshare(flags):
+def unshare(flags: int) -> None:
     _check(_libc().unshare(flags), f"unshare({flags:#x})")
 
 
-def mount(source, target, fstype=None, flags=0, data=None):
+def mount(source: str | None, target: str, fstype: str | None = None, flags: int = 0, data: str | None = None) -> None:
     encode = lambda value: None if value is None else os.fsencode(value)  # noqa: E731
     _check(_libc().mount(encode(source), encode(target), encode(fstype), ctypes.c_ulong(flags), encode(data)),
            f"mount {source} on {target}")
 
 
-def pivot_root(new_root, put_old):
+def pivot_root(new_root: str, put_old: str) -> None:
     import pyseccomp
 
     number = pyseccomp.resolve_syscall(pyseccomp.system_arch(), "pivot_root")
@@ -106,7 +117,7 @@ def _write(path, text):
         os.close(fd)
 
 
-def map_own_user(uid, gid):
+def map_own_user(uid: int, gid: int) -> None:
     """In a new user namespace: be the same ``uid`` and ``gid`` there as outside (no other ids exist)."""
     _write("/proc/self/uid_map", f"{uid} {uid} 1\n")
     _write("/proc/self/setgroups", "deny\n")
@@ -116,7 +127,7 @@ def map_own_user(uid, gid):
 # -- the new root ------------------------------------------------------------------
 
 
-def readable_paths(jail):
+def readable_paths(jail: Jail) -> list[str]:
     """Every host path the kernel sees read-only: the system, Python, and what the jail names."""
     import sys
 
@@ -127,7 +138,7 @@ def readable_paths(jail):
     return [path for path in dict.fromkeys(wanted) if os.path.lexists(path)]
 
 
-def device_nodes(dev="/dev"):
+def device_nodes(dev: str = "/dev") -> list[str]:
     """Device nodes to bind: the harmless ones, and the GPU's when the host has one."""
     names = [name for name in DEVICES if os.path.exists(os.path.join(dev, name))]
     try:
@@ -152,7 +163,7 @@ def _bind(source, target, writable=False, device=False):
     mount(None, target, flags=flags)
 
 
-def build_root(jail, root):
+def build_root(jail: Jail, root: str) -> None:
     """Make ``root`` the kernel's whole file system, then enter it (``pivot_root``)."""
     unshare(CLONE_NEWNS)
     mount(None, "/", flags=MS_REC | MS_PRIVATE)
@@ -185,7 +196,7 @@ def build_root(jail, root):
     os.chdir(work)
 
 
-def work_mount(jail):
+def work_mount(jail: Jail) -> str:
     """Where the kernel's writable folder appears: ``/work``, unless the course itself lives there."""
     taken = [*readable_paths(jail), *jail.sockets]
     for candidate in WORK_MOUNTS:
@@ -197,7 +208,7 @@ def work_mount(jail):
 # -- privileges ------------------------------------------------------------------------
 
 
-def seccomp_filter():
+def seccomp_filter() -> pyseccomp.SyscallFilter:
     """The seccomp filter: allow by default, deny what :data:`DENIED_SYSCALLS` names.
 
     ``clone`` may not make namespaces; ``clone3``, whose flags a filter cannot read,
@@ -223,7 +234,7 @@ def seccomp_filter():
     return rules
 
 
-def drop_privileges(uid, limits):
+def drop_privileges(uid: int | None, limits: Limits) -> None:
     """Become ``uid`` (when the grader is root), with no capability, ever, and resource limits."""
     import pyprctl
 
@@ -253,7 +264,7 @@ def _ns_inode(pid):
         return None
 
 
-def tree(kernel_pid):
+def tree(kernel_pid: int) -> list[int]:
     """Host pids of every process in the kernel's PID namespace (the kernel included)."""
     try:
         namespace = os.readlink(f"/proc/{kernel_pid}/ns/pid")
@@ -270,7 +281,7 @@ def tree(kernel_pid):
     return pids
 
 
-def usage(pids):
+def usage(pids: Iterable[int]) -> tuple[int, float]:
     """``(resident bytes, CPU seconds)`` summed over ``pids``, reaped children's CPU included."""
     page, ticks = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
     resident = cpu = 0
@@ -286,7 +297,8 @@ def usage(pids):
     return resident, cpu
 
 
-def watch(kernel_pid, limits, cgroup=None, interval=0.05, confined=True):
+def watch(kernel_pid: int, limits: Limits, cgroup: Cgroup | None = None, interval: float = 0.05,
+          confined: bool = True) -> tuple[int, str]:
     """Wait for the kernel; kill its whole tree past a limit.
 
     Returns
@@ -320,7 +332,7 @@ def watch(kernel_pid, limits, cgroup=None, interval=0.05, confined=True):
         time.sleep(interval)
 
 
-def kill_tree(kernel_pid):
+def kill_tree(kernel_pid: int) -> None:
     """Kill the kernel: as process 1 of its namespace, it takes every process there with it."""
     try:
         os.kill(kernel_pid, signal.SIGKILL)
@@ -328,7 +340,8 @@ def kill_tree(kernel_pid):
         pass
 
 
-def run(jail, uid, root, start_kernel, log, cgroup=None, give_reason=lambda reason: None):
+def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], object], log: Callable[[str], object],
+        cgroup: Cgroup | None = None, give_reason: Callable[[str], object] = lambda reason: None) -> NoReturn:
     """In the keeper: confine a child as ``jail`` says, run ``start_kernel`` there, and watch it.
 
     Never returns: exits with the kernel's exit code, or :data:`CONFINEMENT_FAILED`.
@@ -422,7 +435,7 @@ def run(jail, uid, root, start_kernel, log, cgroup=None, give_reason=lambda reas
     os._exit(code if code >= 0 else 128 - code)
 
 
-def set_rlimits(limits, processes=True):
+def set_rlimits(limits: Limits, processes: bool = True) -> None:
     """The resource limits every process of the kernel inherits."""
     values = [(resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_FSIZE, limits.file_bytes),
               (resource.RLIMIT_CORE, 0)]
@@ -457,7 +470,7 @@ def _walk(folder):
 # -- what this host can enforce ----------------------------------------------------------
 
 
-def probe():
+def probe() -> Enforcement:
     """Confine a throwaway child exactly as a kernel would be, and say what held.
 
     Returns

@@ -30,8 +30,14 @@ Where each limit is enforced:
     Time for one cell (nbgrader's ``Execute.timeout``): the cell is interrupted.
 """
 
+from __future__ import annotations
+
 import json
 from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 #: The environment variable that carries a kernel's :class:`Jail` to the zygote.
 ENV_JAIL = "BNWEEK_JAIL"
@@ -83,12 +89,12 @@ class Jail:
     confined: bool = True
     role: str = "submission"
 
-    def to_env(self):
+    def to_env(self) -> dict[str, str]:
         """``{ENV_JAIL: json}``: the one place a jail is serialised for a kernel."""
         return {ENV_JAIL: json.dumps(asdict(self))}
 
     @classmethod
-    def from_env(cls, env):
+    def from_env(cls, env: Mapping[str, str]) -> Jail | None:
         """The jail ``to_env`` wrote, or ``None`` when the environment holds none."""
         text = env.get(ENV_JAIL)
         if not text:
@@ -97,7 +103,7 @@ class Jail:
         return cls(limits=Limits(**data.pop("limits")), sockets=tuple(data.pop("sockets")),
                    readable=tuple(data.pop("readable")), **data)
 
-    def with_limits(self, **changes):
+    def with_limits(self, **changes: int) -> Jail:
         return replace(self, limits=replace(self.limits, **changes))
 
 
@@ -119,7 +125,7 @@ class Enforcement:
     how: list = field(default_factory=list)
     missing: list = field(default_factory=list)
 
-    def headline(self):
+    def headline(self) -> str:
         """The report's first line."""
         if self.confined:
             return "Confinement: every kernel ran confined (" + "; ".join(self.how) + ")."

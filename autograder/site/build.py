@@ -16,6 +16,8 @@ new messages arrive untranslated, changed ones fuzzy, deleted ones obsolete, and
 ``tests/test_zh_catalogs.py`` fails until a translator has dealt with each.
 """
 
+from __future__ import annotations
+
 import json
 import logging
 import subprocess
@@ -23,8 +25,13 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from autograder.course import REPO
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +66,8 @@ CHINESE = Edition(LANGUAGE, SITE / "zh", BUILD / f".doctrees-{LANGUAGE}", {
 EDITIONS = (ENGLISH, CHINESE)
 
 
-def sphinx(builder, outdir, doctrees, overrides=None):
+def sphinx(builder: str, outdir: str | os.PathLike[str], doctrees: str | os.PathLike[str],
+           overrides: dict[str, Any] | None = None) -> subprocess.CompletedProcess[str]:
     """Run Jupyter Book's Sphinx build of the repository in a fresh process, warnings as errors.
 
     It is ``jupyter-book build`` with ``--warningiserror --keep-going``, plus ``overrides`` of
@@ -85,12 +93,12 @@ def _sphinx_main(spec):
     return result if isinstance(result, int) else 1
 
 
-def build_edition(edition, builder="html"):
+def build_edition(edition: Edition, builder: str = "html") -> subprocess.CompletedProcess[str]:
     """Build one edition; returns the ``subprocess.CompletedProcess``."""
     return sphinx(builder, edition.site, edition.doctrees, edition.overrides)
 
 
-def build_book(editions=EDITIONS):
+def build_book(editions: Sequence[Edition] = EDITIONS) -> subprocess.CompletedProcess[str]:
     """Build every edition in turn (English first: it executes what changed; the others reuse it).
 
     Returns
@@ -116,7 +124,7 @@ def build_book(editions=EDITIONS):
     return combined
 
 
-def extract_messages():
+def extract_messages() -> subprocess.CompletedProcess[str]:
     """Write the English messages of every page and student notebook to ``_build/gettext/**.pot``.
 
     The pages' messages come from Sphinx's gettext builder (reading the executed pages from the cache),
@@ -135,7 +143,7 @@ def extract_messages():
     return result
 
 
-def update_catalogs():
+def update_catalogs() -> None:
     """Re-extract the English messages and merge them into ``locale/zh_CN/LC_MESSAGES/**.po``."""
     result = extract_messages()
     if result.returncode != 0:
@@ -151,7 +159,7 @@ def update_catalogs():
     log.info(todo.summary())
 
 
-def main(*, demo_grade=False):
+def main(*, demo_grade: bool = False) -> None:
     """Build both editions of the site; with ``demo_grade``, also grade a small demo class."""
     log.info("building the website, English then Chinese (the first build executes every chapter; a few minutes)")
     result = build_book()

@@ -7,10 +7,17 @@ The secrets of an assignment are the distinctive lines of its solution regions
 notebook also shows outside its regions is not secret.
 """
 
+from __future__ import annotations
+
 import json
 import re
+from typing import TYPE_CHECKING
 
 from autograder.course import source_notebook
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Sequence
+    from pathlib import Path
 
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.DOTALL)
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
@@ -23,7 +30,7 @@ def _code_sources(path):
             for cell in notebook["cells"] if cell["cell_type"] == "code"]
 
 
-def secret_regions(assignment, kinds=("SOLUTION", "HIDDEN TESTS")):
+def secret_regions(assignment: str, kinds: Collection[str] = ("SOLUTION", "HIDDEN TESTS")) -> list[list[str]]:
     """The distinctive lines of each solution and hidden-test region of an assignment.
 
     Parameters
@@ -53,7 +60,7 @@ def secret_regions(assignment, kinds=("SOLUTION", "HIDDEN TESTS")):
     return regions
 
 
-def find_leaks(text, regions):
+def find_leaks(text: str, regions: Iterable[Sequence[str]]) -> set[str]:
     """What of ``regions`` (and nbgrader's region markers) shows up in ``text``.
 
     A region leaks when two of its consecutive distinctive lines appear as
@@ -76,7 +83,7 @@ def find_leaks(text, regions):
     return found
 
 
-def page_text(path):
+def page_text(path: Path) -> str:
     """The text of a built file as a reader sees it (HTML tags and entities removed)."""
     raw = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix != ".html":

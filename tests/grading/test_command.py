@@ -47,7 +47,8 @@ def classroom(tmp_path_factory):
 @pytest.fixture(scope="module")
 def graded_class(classroom, tmp_path_factory):
     output = tmp_path_factory.mktemp("graded")
-    status = command.main(source=classroom, assignment=ASSIGNMENT, output=output, workers=2, progress=False)
+    status = command.main(source=classroom, assignment=ASSIGNMENT, output=output, workers=2, progress=False,
+                          profile=True)
     assert status == 0
     with open(output / "grades.csv", encoding="utf-8") as file:
         rows = {row["student"]: row for row in csv.DictReader(file)}
@@ -113,6 +114,21 @@ def test_feedback_and_report_are_written(graded_class):
     assert "NotImplementedError" in blank  # the verdict is shown, in words
     assert (output / "report" / "scores.png").stat().st_size > 1000
     assert "batchnorm_forward" in (output / "report" / "summary.md").read_text()
+
+
+def test_profile_says_where_each_notebooks_time_went(graded_class):
+    """Does --profile's report give, for the notebooks that ran, seconds in every phase, summing to their total?"""
+    output, rows = graded_class
+    section = (output / "report" / "summary.md").read_text().split("## Where the time went")[1]
+    header, _, *rows_ = [line for line in section.splitlines() if line.startswith("|")]
+    columns = [cell.strip() for cell in header.strip("|").split("|")]
+    assert columns[:2] == ["assignment", "notebooks"] and columns[-1] == "total"
+    assert {"stage", "kernels", "setup", "student", "tests", "receipts", "record", "feedback"} <= set(columns)
+    row = dict(zip(columns, (cell.strip() for cell in rows_[0].strip("|").split("|"))))
+    assert row["assignment"] == ASSIGNMENT and int(row["notebooks"]) >= 4  # refused submissions never ran
+    phases = [float(row[c]) for c in columns[2:-1]]
+    assert all(seconds >= 0 for seconds in phases) and float(row["kernels"]) > 0 and float(row["tests"]) > 0
+    assert abs(sum(phases) - float(row["total"])) < 0.02 * len(phases)
 
 
 def test_rerun_skips_graded_work_and_keeps_grades(graded_class, classroom):

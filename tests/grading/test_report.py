@@ -54,3 +54,12 @@ def test_unconfined_report_says_so_first(tmp_path):
     summary = write_report(CLASS, tmp_path, Enforcement(False, missing=["the instructor asked for it"]))
     assert summary.startswith("UNCONFINED:")
     assert "- nothing: kernels ran unconfined" in summary
+
+
+def test_profile_adds_where_the_time_went_only_when_asked(tmp_path):
+    """Does --profile's report gain a table of seconds per phase, and the plain report stay without one?"""
+    timed = [Outcome("erin", "ch1_normalizing", GRADED, {"f": 1.0}, {"f": 1.0}, timings={"stage": 0.25, "tests": 2.0})]
+    assert "Where the time went" not in write_report(CLASS + timed, tmp_path / "plain")
+    profiled = write_report(CLASS + timed, tmp_path / "profiled", profile=True).split("## Where the time went")[1]
+    assert "| ch1_normalizing | 1 | 0.25 | 2.00 | 2.25 |" in profiled
+    assert "No notebook was executed" in write_report(CLASS, tmp_path / "none", profile=True)

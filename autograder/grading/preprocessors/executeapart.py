@@ -30,6 +30,7 @@ from traitlets import Dict, Float, Unicode
 
 from autograder import nbgrader_cells
 from autograder.grading.preprocessors.hidetestinternals import HIDDEN_BEGIN
+from autograder.grading.timing import KERNELS, SETUP, STUDENT, TESTS, Stopwatch
 from autograder.kernel import remote
 
 #: The judge's own cells get this long beyond the time a single call may take.
@@ -81,7 +82,13 @@ class ExecuteApart(Execute):
     kernel_env = Dict(help="{'submission': env, 'judge': env}: each kernel's environment").tag(config=True)
     socket_path = Unicode(help="Where the submission's kernel listens for the judge's calls").tag(config=True)
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.stopwatch = Stopwatch()
+
     def preprocess(self, nb, resources=None, km=None):
+        """Run every cell; :attr:`stopwatch` then holds the seconds spent per phase."""
+        self.stopwatch = Stopwatch()
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
@@ -93,18 +100,23 @@ class ExecuteApart(Execute):
                 for client in clients.values():
                     client.km = client.create_kernel_manager()
                     client.km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-                    kernels.callback(self._cleanup, client)
-                run_sync(self._start_kernels)(clients)  # at once: each start is mostly waiting
-                info = self.wait_for_reply(self.kc.kernel_info())
-                self.nb.metadata["language_info"] = info["content"]["language_info"]
-                if judge is not None:
-                    self._connect(judge)
+                    kernels.callback(self._stop, client)
+                with self.stopwatch.phase(KERNELS):
+                    run_sync(self._start_kernels)(clients)  # at once: each start is mostly waiting
+                    info = self.wait_for_reply(self.kc.kernel_info())
+                    self.nb.metadata["language_info"] = info["content"]["language_info"]
+                    if judge is not None:
+                        self._connect(judge)
             except Exception as error:
                 raise GraderFault(f"a kernel could not start ({type(error).__name__}: {error})") from error
             for index, cell in enumerate(self.nb.cells):
                 self._run_cell(judge, cell, resources, index)
         self.set_widgets_metadata()
         return self.nb, self.resources
+
+    def _stop(self, client):
+        with self.stopwatch.phase(KERNELS):
+            self._cleanup(client)
 
     @staticmethod
     def _cleanup(client):
@@ -165,18 +177,25 @@ class ExecuteApart(Execute):
         """
         roles = self.roles or {}
         grade_id = nbgrader_cells.grade_id(cell)
+        code = cell.cell_type == "code"
         try:
-            if cell.cell_type == "code" and grade_id in roles.get("tests", ()):
-                self._run_test(judge, cell, index)
-            elif cell.cell_type == "code" and grade_id in roles.get("split", ()) and HIDDEN_BEGIN in cell.source:
-                self._run_split_test(judge, cell, resources, index)
-            else:
-                self.preprocess_cell(cell, resources, index)
-                if cell.cell_type == "code" and grade_id in roles.get("setup", ()):
+            if code and grade_id in roles.get("tests", ()):
+                with self.stopwatch.phase(TESTS):
+                    self._run_test(judge, cell, index)
+            elif code and grade_id in roles.get("split", ()) and HIDDEN_BEGIN in cell.source:
+                with self.stopwatch.phase(TESTS):
+                    self._run_split_test(judge, cell, resources, index)
+            elif code and grade_id in roles.get("setup", ()):
+                with self.stopwatch.phase(SETUP):
+                    self.preprocess_cell(cell, resources, index)
                     shadow = copy.deepcopy(cell)  # its outputs in the judge are not the student's to see
                     judge.execute_cell(shadow, index, store_history=False)
-                    if any(output.output_type == "error" for output in shadow.outputs):
-                        raise GraderFault(f"the setup cell {grade_id} failed in the judge kernel")
+                if any(output.output_type == "error" for output in shadow.outputs):
+                    raise GraderFault(f"the setup cell {grade_id} failed in the judge kernel")
+            else:
+                with self.stopwatch.phase(TESTS if nbgrader_cells.is_test(cell) else SETUP
+                                          if nbgrader_cells.nbgrader(cell).get("locked") else STUDENT):
+                    self.preprocess_cell(cell, resources, index)
         finally:
             self.nb.cells[index] = cell  # nbclient put whichever copy it ran last into the notebook
 

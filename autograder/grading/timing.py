@@ -1,0 +1,105 @@
+"""Where a grading run's time goes: each notebook's seconds per phase, and the table of them.
+
+The grader times itself as it works (:class:`Stopwatch`): the worker while it
+executes a notebook, the grader's own process while it stages and records one.
+``./course grade --profile`` adds the table to the report, and the benchmarks
+print it.
+"""
+
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+
+#: The phases of one notebook, in the order it goes through them.
+STAGE = "stage"          # copy into nbgrader's folders, sanitize (the grader's process)
+KERNELS = "kernels"      # start (and later stop) the submission's kernel and the judge, connect them
+SETUP = "setup"          # the locked setup cells, in both kernels
+STUDENT = "student"      # the student's cells and every other cell that is not a test
+TESTS = "tests"          # the autograded test cells, visible and hidden, in the judge (or split)
+RECEIPTS = "receipts"    # checking that every test cell ran to its end
+STEPS = "other steps"    # nbgrader's steps after execution (ignore stderr, clear metadata, limit output)
+RECORD = "record"        # save the grades in the gradebook, write the autograded notebook
+FEEDBACK = "feedback"    # the student's feedback HTML
+PHASES = (STAGE, KERNELS, SETUP, STUDENT, TESTS, RECEIPTS, STEPS, RECORD, FEEDBACK)
+
+
+class Stopwatch:
+    """Seconds spent per phase, added up over the times each is entered.
+
+    >>> watch = Stopwatch()
+    >>> with watch.phase(SETUP):
+    ...     pass
+    >>> sorted(watch.seconds)
+    ['setup']
+    """
+
+    def __init__(self):
+        self.seconds = defaultdict(float)
+
+    @contextmanager
+    def phase(self, name):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - started
+
+    def add(self, seconds):
+        """Add ``{phase: seconds}`` (another stopwatch's, say) to this one's."""
+        for name, more in seconds.items():
+            self.seconds[name] += more
+
+    def as_dict(self):
+        """``{phase: seconds}``, phases in :data:`PHASES` order first."""
+        order = {name: index for index, name in enumerate(PHASES)}
+        return dict(sorted(self.seconds.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+
+
+def mean_seconds(timings):
+    """Mean seconds per notebook in each phase, over notebooks that were timed.
+
+    Parameters
+    ----------
+    timings : list of dict
+        One ``{phase: seconds}`` per notebook.
+
+    Returns
+    -------
+    dict
+        ``{phase: mean seconds}`` in :data:`PHASES` order; empty if nothing was timed.
+    """
+    timed = [t for t in timings if t]
+    if not timed:
+        return {}
+    phases = [p for p in PHASES if any(p in t for t in timed)] + sorted({p for t in timed for p in t} - set(PHASES))
+    return {phase: sum(t.get(phase, 0.0) for t in timed) / len(timed) for phase in phases}
+
+
+def profile_table(outcomes):
+    """The markdown table of where the time went: seconds per notebook by phase, per assignment.
+
+    Parameters
+    ----------
+    outcomes : list of Outcome
+        Those with ``timings`` (the notebooks this run executed) count.
+
+    Returns
+    -------
+    list of str
+        Lines of markdown; empty when no notebook was timed.
+    """
+    by_assignment = defaultdict(list)
+    for outcome in outcomes:
+        if outcome.timings:
+            by_assignment[outcome.assignment].append(outcome.timings)
+    if not by_assignment:
+        return []
+    columns = list(mean_seconds([t for ts in by_assignment.values() for t in ts]))
+    lines = ["| assignment | notebooks | " + " | ".join(columns) + " | total |",
+             "|---|---|" + "---|" * (len(columns) + 1)]
+    rows = sorted(by_assignment.items()) + [("all", [t for ts in by_assignment.values() for t in ts])]
+    for assignment, timings in rows:
+        means = mean_seconds(timings)
+        cells = [f"{means.get(c, 0.0):.2f}" for c in columns]
+        lines.append(f"| {assignment} | {len(timings)} | " + " | ".join(cells) + f" | {sum(means.values()):.2f} |")
+    return lines
