@@ -197,7 +197,7 @@ def grade_assignment(assignment: str, workdir: PathLike, *, catalogue: PathLike,
 
 def report(verdicts: Sequence[Verdict]) -> str:
     """The mutation report: caught/total mutants and accepted/total alternatives per function."""
-    rows = defaultdict(lambda: [0, 0, 0, 0])
+    rows: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for verdict in verdicts:
         row = rows[(verdict.variant.assignment, verdict.variant.function)]
         offset = 0 if verdict.variant.kind == MUTANT else 2

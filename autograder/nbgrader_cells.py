@@ -61,7 +61,7 @@ def function_name(test_id: str) -> str:
     return test_id.removeprefix(TEST_PREFIX)
 
 
-def with_answers(notebook: Mapping[str, Any], answers: Mapping[str, str]) -> nbformat.NotebookNode:
+def with_answers(notebook: nbformat.NotebookNode, answers: Mapping[str, str]) -> nbformat.NotebookNode:
     """A copy of a notebook whose answer cells named in ``answers`` hold new source.
 
     Parameters

@@ -8,23 +8,32 @@ LMS downloads name files ``<student>_<anything>_<notebook>.ipynb`` (Canvas adds
 ids and ``-1`` on resubmission); :data:`LMS_FILENAME` matches that.
 """
 
+from __future__ import annotations
+
 import hashlib
 import re
 import shutil
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nbgrader.apps import ZipCollectApp
 
 from autograder.course import nbgrader_config
 from autograder.grading.intake import Submission
 
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Sequence
+
+    PathLike = str | os.PathLike[str]
+
 #: nbgrader ``FileNameCollectorPlugin.named_regexp`` for one assignment's notebooks.
 LMS_FILENAME = r".*/(?P<student_id>[^/_]+)_(?:[^/]*_)?(?P<file_id>{assignment})(?:-\d+)?\.ipynb$"
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]*$")
 
 
-def student_id(name):
+def student_id(name: str) -> tuple[str, str]:
     """A gradebook-safe student id for a folder name, and a note if it had to change.
 
     Names that are not valid UTF-8 or contain unusual characters keep their
@@ -42,7 +51,7 @@ def student_id(name):
     return safe, f"student folder name {ascii(name)} was stored as {safe}"
 
 
-def from_folder(root, wanted):
+def from_folder(root: PathLike, wanted: Sequence[str]) -> tuple[list[Submission], list[str]]:
     """Submissions under ``root`` (``submitted/`` or its parent), for each wanted assignment.
 
     Every student folder yields one submission per wanted assignment, so a
@@ -61,7 +70,7 @@ def from_folder(root, wanted):
     return submissions, notes
 
 
-def from_zip(archive, wanted, output):
+def from_zip(archive: Path, wanted: Sequence[str], output: PathLike) -> tuple[list[Submission], list[str]]:
     """Collect an LMS zip with nbgrader's ``zip_collect`` into ``output/submitted``."""
     try:
         with zipfile.ZipFile(archive) as opened:
@@ -71,7 +80,7 @@ def from_zip(archive, wanted, output):
     if not [name for name in names if not name.endswith("/")]:
         raise ValueError(f"{archive.name} is empty")
     output = Path(output)
-    notes = []
+    notes: list[str] = []
     for assignment in wanted:
         downloaded = output / "downloaded" / assignment / "archive"
         shutil.rmtree(downloaded.parent, ignore_errors=True)
@@ -93,7 +102,7 @@ def from_zip(archive, wanted, output):
     return submissions, notes + folder_notes
 
 
-def collect(source, wanted, output):
+def collect(source: PathLike, wanted: Sequence[str], output: PathLike) -> tuple[list[Submission], list[str]]:
     """Submissions from a folder or a zip.
 
     Returns

@@ -6,6 +6,8 @@ another assignment) becomes a status on that student's row; it never stops
 the batch.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +49,7 @@ class Submission:
     folder: Path
 
 
-def find_notebook(submission):
+def find_notebook(submission: Submission) -> tuple[Path | None, str, str]:
     """The notebook to grade, or the reason there is none.
 
     Returns
@@ -71,7 +73,7 @@ def find_notebook(submission):
     return None, MISNAMED_NOTEBOOK, f"{MISNAMED_NOTEBOOK}: expected {expected.name}, found {names}"
 
 
-def read_notebook(path, assignment):
+def read_notebook(path: Path, assignment: str) -> tuple[nbformat.NotebookNode | None, str, str]:
     """Parse a submitted notebook and check it belongs to ``assignment``.
 
     Returns

@@ -20,9 +20,19 @@ tests run in the submission's own kernel (plain nbgrader), the same call runs
 here directly.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from autograder.kernel import tfcheck
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    import numpy.typing as npt
+    import tensorflow as tf
 
 __all__ = [
     "make", "is_model", "wraps_keras_batch_norm", "call", "compiled_call", "weights", "weight_roles", "assign",
@@ -70,7 +80,7 @@ def _array(value, what):
         raise TypeError(f"{what} returned a {type(value).__name__}, not a tensor") from None
 
 
-def make(name, *args, **kwargs):
+def make(name: str, *args: Any, **kwargs: Any) -> int:
     """Call the submission's ``name`` (a class or a builder) and keep what it returns.
 
     Returns
@@ -82,14 +92,14 @@ def make(name, *args, **kwargs):
         return _keep(_namespace()[name](*args, **kwargs))
 
 
-def is_model(handle):
+def is_model(handle: int) -> bool:
     """Whether the kept object is a ``tf.keras.Model``."""
     import tensorflow as tf
 
     return isinstance(_object(handle), tf.keras.Model)
 
 
-def wraps_keras_batch_norm(handle):
+def wraps_keras_batch_norm(handle: int) -> bool:
     """Whether the kept layer is, or holds, a ``tf.keras.layers.BatchNormalization``."""
     import tensorflow as tf
 
@@ -97,7 +107,7 @@ def wraps_keras_batch_norm(handle):
                for layer in _nested_layers(_object(handle), include_self=True))
 
 
-def call(handle, x, **kwargs):
+def call(handle: int, x: npt.ArrayLike, **kwargs: Any) -> np.ndarray:
     """Call a kept layer or model on ``x``; ``kwargs`` such as ``training`` are passed on.
 
     Returns
@@ -108,7 +118,7 @@ def call(handle, x, **kwargs):
         return _array(_object(handle)(x, **kwargs), "the call")
 
 
-def compiled_call(handle, x, training):
+def compiled_call(handle: int, x: npt.ArrayLike, training: bool) -> np.ndarray:
     """Call a kept layer on ``x`` inside a fresh ``tf.function``, as a compiled training step does."""
     import tensorflow as tf
 
@@ -122,7 +132,7 @@ def compiled_call(handle, x, training):
         logger.setLevel(level)
 
 
-def weights(handle, names):
+def weights(handle: int, names: Iterable[str]) -> dict[str, np.ndarray | None]:
     """The current values of a kept layer's weights ``names`` (``None`` for a missing one).
 
     Returns
@@ -135,7 +145,7 @@ def weights(handle, names):
             for name in names}
 
 
-def weight_roles(handle, names):
+def weight_roles(handle: int, names: Iterable[str]) -> dict[str, list[str | None]]:
     """Which of the attributes ``names`` a kept layer's trainable and non-trainable weights are.
 
     Returns
@@ -150,7 +160,7 @@ def weight_roles(handle, names):
             "non_trainable": [by_id.get(id(weight)) for weight in layer.non_trainable_weights]}
 
 
-def assign(handle, values):
+def assign(handle: int, values: Mapping[str, npt.ArrayLike]) -> None:
     """Set a kept layer's weights: ``values`` is ``{attribute name: array}``, reshaped to fit."""
     import tensorflow as tf
 
@@ -160,7 +170,8 @@ def assign(handle, values):
         variable.assign(tf.cast(tf.reshape(value, variable.shape), variable.dtype))
 
 
-def train_call(handle, x, upstream, wrt=("gamma", "beta")):
+def train_call(handle: int, x: npt.ArrayLike, upstream: npt.ArrayLike,
+               wrt: Iterable[str] = ("gamma", "beta")) -> tuple[np.ndarray, list[np.ndarray | None]]:
     """One training-mode call of a kept layer under a tape, and the gradients it gives.
 
     The loss is ``sum(output * upstream)``, so the gradient with respect to the
@@ -185,7 +196,7 @@ def train_call(handle, x, upstream, wrt=("gamma", "beta")):
     return _array(out, "the call"), [None if grad is None else _array(grad, "a gradient") for grad in grads]
 
 
-def layers(handle):
+def layers(handle: int) -> list[dict[str, Any]]:
     """What a kept model is made of, every nested layer in order.
 
     Returns
@@ -213,7 +224,8 @@ def layers(handle):
     return described
 
 
-def keras_mlp(n_features, hidden_units, n_classes, initial_weights, momentum=0.9):
+def keras_mlp(n_features: int, hidden_units: Iterable[int], n_classes: int, initial_weights: Sequence[npt.ArrayLike],
+              momentum: float = 0.9) -> int:
     """A Keras classifier (Dense without bias, Keras BatchNormalization, ReLU per hidden layer) to train.
 
     The judge builds the same model and sends its ``get_weights()``, so both start equal.
@@ -229,7 +241,8 @@ def keras_mlp(n_features, hidden_units, n_classes, initial_weights, momentum=0.9
     return _keep(model)
 
 
-def reference_mlp(n_features, hidden_units, n_classes, momentum=0.9):
+def reference_mlp(n_features: int, hidden_units: Iterable[int], n_classes: int,
+                  momentum: float = 0.9) -> tf.keras.Sequential:
     """The model :func:`keras_mlp` trains, built from Keras' own layers (also used by the judge)."""
     import tensorflow as tf
 
@@ -240,19 +253,19 @@ def reference_mlp(n_features, hidden_units, n_classes, momentum=0.9):
     return tf.keras.Sequential(stack + [tf.keras.layers.Dense(n_classes)])
 
 
-def sgd(learning_rate):
+def sgd(learning_rate: float) -> int:
     """A kept ``tf.keras.optimizers.SGD``; returns its handle."""
     import tensorflow as tf
 
     return _keep(tf.keras.optimizers.SGD(learning_rate=learning_rate))
 
 
-def variables(handle):
+def variables(handle: int) -> list[tuple[str, np.ndarray]]:
     """A kept model's variables, in order, as ``[(path, array), ...]``."""
     return [(str(variable.path), _array(variable, variable.path)) for variable in _object(handle).variables]
 
 
-def reference_total_loss(logits, labels):
+def reference_total_loss(logits: tf.Tensor, labels: npt.ArrayLike | tf.Tensor) -> tf.Tensor:
     """Sum over the batch of the softmax cross-entropy, with TensorFlow's own op."""
     import tensorflow as tf
 
@@ -260,7 +273,7 @@ def reference_total_loss(logits, labels):
     return tf.reduce_sum(tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits))
 
 
-def train_step(model_handle, optimizer_handle, x, y):
+def train_step(model_handle: int, optimizer_handle: int, x: npt.ArrayLike, y: npt.ArrayLike) -> np.ndarray:
     """Call the submission's ``train_step`` on a kept model and optimizer.
 
     While it runs, ``compute_total_loss`` is TensorFlow's own loss, so that
@@ -285,7 +298,7 @@ def train_step(model_handle, optimizer_handle, x, y):
     return _array(loss, "train_step")
 
 
-def loss_and_gradient(logits, labels):
+def loss_and_gradient(logits: npt.ArrayLike, labels: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray | None]:
     """The submission's ``compute_total_loss`` of two tensors, and its gradient with respect to the logits.
 
     Returns
@@ -316,7 +329,7 @@ DEVICE_QUERIES = (
 )
 
 
-def best_device_pretending(has_gpu):
+def best_device_pretending(has_gpu: bool) -> object:
     """What the submission's ``best_device()`` answers while TensorFlow pretends to have, or lack, a GPU.
 
     Returns

@@ -27,6 +27,8 @@ execution), so each call runs in that kernel's main thread, where an interrupt
 can stop it, and costs well under a millisecond on top of the function itself.
 """
 
+from __future__ import annotations
+
 import ast
 import atexit
 import builtins
@@ -36,8 +38,12 @@ import signal
 import socket
 import struct
 import sys
+from typing import TYPE_CHECKING, Any
 
 from autograder.kernel import wire
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
 
 #: How long an interrupted call may take to return before its kernel is written off.
 INTERRUPT_GRACE_SECONDS = 5
@@ -77,7 +83,7 @@ def _recv_frame(connection, limit=2 * wire.MAX_PAYLOAD_BYTES):
 
 # -- the grader's calls into a kernel ------------------------------------------------
 
-def kernel_call(function, *arguments):
+def kernel_call(function: Callable[..., object], *arguments: object) -> str:
     """The code the grader executes in a kernel to call one of this module's functions.
 
     The grader's side of the protocol (:class:`~autograder.grading.preprocessors.executeapart.ExecuteApart`)
@@ -112,10 +118,10 @@ def kernel_call(function, *arguments):
 
 # -- in the submission's kernel -----------------------------------------------------
 
-_listener = None
+_listener: socket.socket | None = None
 
 
-def listen(path):
+def listen(path: str) -> None:
     """Open the socket the judge's calls arrive on (once, before the submission's cells run).
 
     A warm kernel does this as it starts (:mod:`autograder.sandbox.zygote`); calling it
@@ -130,7 +136,7 @@ def listen(path):
         _listener.listen(1)
 
 
-def serve_calls(seconds):
+def serve_calls(seconds: float) -> None:
     """Answer the judge's calls for one test cell, until the judge hangs up.
 
     Parameters
@@ -163,7 +169,7 @@ def _probe(name):
     return getattr(grader_probes, name) if name in grader_probes.__all__ else None
 
 
-def answer(name, request):
+def answer(name: str, request: str) -> str:
     """Call the submission's function ``name`` with the encoded arguments.
 
     Returns
@@ -205,11 +211,11 @@ class Submission:
         How long one call may run before it is interrupted.
     """
 
-    def __init__(self, path, call_seconds):
+    def __init__(self, path: str, call_seconds: float) -> None:
         self.path = path
         self.call_seconds = call_seconds
-        self.connection = None
-        self.pid = None
+        self.connection: socket.socket | None = None
+        self.pid: int | None = None
         self.broken = ""
 
     def _connect(self, seconds):
@@ -225,7 +231,7 @@ class Submission:
             self.connection = connection
         return self.connection
 
-    def hang_up(self):
+    def hang_up(self) -> None:
         """End this test cell's calls, so that the submission's kernel moves on."""
         if not self.broken:
             try:
@@ -236,7 +242,7 @@ class Submission:
             self.connection.close()
             self.connection = None
 
-    def call(self, name, args, kwargs):
+    def call(self, name: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         """Call ``name(*args, **kwargs)`` in the submission's kernel; return its value here."""
         if self.broken:
             raise SubmissionError(self.broken)
@@ -315,21 +321,22 @@ def _exception(type_name, message):
 class Proxy:
     """Stands in the judge for one of the submission's functions."""
 
-    def __init__(self, submission, name):
+    def __init__(self, submission: Submission, name: str) -> None:
         self.submission = submission
         self.__name__ = self.__qualname__ = name
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.submission.call(self.__name__, args, kwargs)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<function {self.__name__}, run in the submission's kernel>"
 
 
-_submission = None
+_submission: Submission | None = None
 
 
-def install(path, names, call_seconds, namespace=None):
+def install(path: str, names: Iterable[str], call_seconds: float,
+            namespace: dict[str, Any] | None = None) -> Submission:
     """Bind ``names`` in the judge's namespace to proxies for the submission's functions.
 
     Parameters
@@ -355,7 +362,7 @@ def install(path, names, call_seconds, namespace=None):
     return _submission
 
 
-def hang_up():
+def hang_up() -> None:
     """In the judge, after each test cell: release the submission's kernel."""
     if _submission is not None:
         _submission.hang_up()

@@ -12,12 +12,24 @@ they live here, once:
   missed, never with the test's source, which the student must not see.
 """
 
+from __future__ import annotations
+
 import importlib
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    import numpy.typing as npt
+
+# NumPy loads its submodules lazily: numpy.random is loaded here, at import, so that _snapshot()
+# records it among numpy's attributes (and restore_pristine() puts it back if a submission replaced it).
+importlib.import_module("numpy.random")
 
 #: Modules whose attributes a submission might replace to fool a test. Their
 #: state is recorded when this module is first imported: in the grader's warm
@@ -39,7 +51,7 @@ def _snapshot():
         _PRISTINE[name] = (module, dict(vars(module)))
 
 
-def restore_pristine():
+def restore_pristine() -> list[str]:
     """Undo changes a submission made to numpy, TensorFlow, builtins or this module.
 
     Returns
@@ -69,7 +81,7 @@ DEFAULT_DTYPES = (np.float64, np.float32)
 DEFAULT_SCALES = (1.0, 1e3)
 
 
-def best_device():
+def best_device() -> str:
     """The device hidden tests run TensorFlow on: ``"/GPU:0"`` or ``"/CPU:0"``."""
     import tensorflow as tf
 
@@ -77,7 +89,7 @@ def best_device():
 
 
 @contextmanager
-def on_best_device():
+def on_best_device() -> Iterator[str]:
     """Run the enclosed TensorFlow ops on :func:`best_device` without TF32.
 
     Yields
@@ -118,7 +130,7 @@ class Case:
     scale: float
     rng: np.random.Generator
 
-    def normal(self, shape=None, loc=None):
+    def normal(self, shape: tuple[int, ...] | None = None, loc: float | np.ndarray | None = None) -> np.ndarray:
         """Entries of ``scale * N(0, 1)`` plus a per-row offset, in ``dtype``.
 
         Parameters
@@ -134,7 +146,8 @@ class Case:
         return (loc + self.scale * self.rng.normal(size=shape)).astype(self.dtype)
 
 
-def cases(shapes=DEFAULT_SHAPES, dtypes=DEFAULT_DTYPES, scales=DEFAULT_SCALES, seed=None):
+def cases(shapes: Sequence[Sequence[int]] = DEFAULT_SHAPES, dtypes: Sequence[type] = DEFAULT_DTYPES,
+          scales: Sequence[float] = DEFAULT_SCALES, seed: int | None = None) -> list[Case]:
     """Every combination of shape, dtype and scale, each with its own generator.
 
     Parameters
@@ -160,12 +173,12 @@ def cases(shapes=DEFAULT_SHAPES, dtypes=DEFAULT_DTYPES, scales=DEFAULT_SCALES, s
     return grid
 
 
-def tolerance(dtype):
+def tolerance(dtype: npt.DTypeLike) -> tuple[float, float]:
     """(rtol, atol) for comparing results computed in ``dtype`` with a float64 reference."""
     return (1e-3, 1e-4) if np.dtype(dtype) == np.float32 else (1e-7, 1e-9)
 
 
-def check_shape(value, shape, what):
+def check_shape(value: npt.ArrayLike, shape: Sequence[int], what: str) -> None:
     """Fail unless ``value`` has exactly ``shape``.
 
     Parameters
@@ -180,7 +193,8 @@ def check_shape(value, shape, what):
         raise AssertionError(f"{what}: expected shape {tuple(shape)}, got {tuple(actual)}.")
 
 
-def check_close(value, expected, what, dtype=np.float64, rtol=None, atol=None):
+def check_close(value: npt.ArrayLike, expected: npt.ArrayLike, what: str, dtype: npt.DTypeLike = np.float64,
+                rtol: float | None = None, atol: float | None = None) -> None:
     """Fail unless ``value`` matches ``expected`` elementwise, within tolerance.
 
     Parameters
@@ -217,7 +231,7 @@ def check_close(value, expected, what, dtype=np.float64, rtol=None, atol=None):
         )
 
 
-def check_raises_nothing(function, *args, what, **kwargs):
+def check_raises_nothing(function: Callable[..., Any], *args: Any, what: str, **kwargs: Any) -> Any:
     """Call ``function`` and turn any exception into a verdict in words.
 
     Returns

@@ -10,10 +10,16 @@ judge. Anything else arrives as an :class:`Unsupported` placeholder that fails
 every check it meets.
 """
 
+from __future__ import annotations
+
 import base64
 import json
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 #: The most a single call may send back, encoded.
 MAX_PAYLOAD_BYTES = 64 * 2**20
@@ -32,11 +38,11 @@ class Unsupported:
         The start of its ``repr``.
     """
 
-    def __init__(self, type_name, text):
+    def __init__(self, type_name: str, text: str) -> None:
         self.type_name = type_name
         self.text = text
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{self.type_name} object that cannot be graded: {self.text}>"
 
 
@@ -51,7 +57,7 @@ def _is_tensor(value):
     return tf is not None and isinstance(value, (tf.Tensor, tf.Variable))
 
 
-def encode(tree, refs=None):
+def encode(tree: object, refs: Mapping[int, list[str | int]] | None = None) -> str:
     """Encode a tree of plain data as one ASCII string.
 
     Parameters
@@ -110,7 +116,7 @@ def _array(fields):
         raise WireError(f"an unreadable array ({type(error).__name__})") from None
 
 
-def decode(text, args=None):
+def decode(text: str, args: object = None) -> Any:
     """Decode what :func:`encode` made, safely.
 
     Parameters
@@ -185,7 +191,7 @@ def _follow(tree, path):
     return tree
 
 
-def mutable_paths(tree, path=()):
+def mutable_paths(tree: object, path: tuple[str | int, ...] = ()) -> dict[int, list[str | int]]:
     """``{id(obj): path}`` for every array, list and dict in ``tree``."""
     found = {}
     if isinstance(tree, (np.ndarray, list, dict)):
@@ -200,7 +206,7 @@ def mutable_paths(tree, path=()):
     return found
 
 
-def write_back(original, changed):
+def write_back(original: object, changed: object) -> object:
     """Make ``original`` equal ``changed`` in place, where it can be changed in place.
 
     A function that modifies its arguments (an array with ``-=``, a dict with a
