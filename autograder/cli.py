@@ -4,9 +4,15 @@ Every command says what it does through :mod:`logging` (the ``autograder`` logge
 on standard output: ``-q`` keeps only warnings and errors, ``-v`` adds debug detail.
 """
 
+from __future__ import annotations
+
 import argparse
 import logging
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def _release(args):
@@ -45,7 +51,7 @@ def _mutation_report(args):
     sys.exit(catalogue.main(catalogue=args.catalogue or CATALOGUE, assignment_ids=args.ids, workers=args.workers))
 
 
-def configure_logging(verbosity):
+def configure_logging(verbosity: int) -> None:
     """Send the ``autograder`` loggers' records to standard output, as plain lines.
 
     Parameters
@@ -63,7 +69,7 @@ def configure_logging(verbosity):
     logger.setLevel(level)
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="./course", description="BN Week: build, release and grade the course.")
     commands = top.add_subparsers(dest="command", required=True)
     verbosity = argparse.ArgumentParser(add_help=False)
@@ -111,7 +117,7 @@ def parser():
     return top
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> None:
     from autograder.environment import prepare
 
     prepare()

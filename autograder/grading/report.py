@@ -1,13 +1,23 @@
 """The class report: pass rate per graded function, a score histogram, a summary."""
 
+from __future__ import annotations
+
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.grading.intake import GRADER_ERROR, REFUSED
 from autograder.grading.timing import profile_table
 
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterable, Sequence
 
-def pass_rates(outcomes):
+    from autograder.grading.results import Outcome
+    from autograder.sandbox.limits import Enforcement
+
+
+def pass_rates(outcomes: Iterable[Outcome]) -> dict[tuple[str, str], tuple[int, int]]:
     """Fraction of graded submissions earning full points, per (assignment, function).
 
     Returns
@@ -15,7 +25,7 @@ def pass_rates(outcomes):
     dict
         ``{(assignment, function): (passed, graded)}``.
     """
-    rates = {}
+    rates: dict[tuple[str, str], tuple[int, int]] = {}
     for outcome in outcomes:
         if not outcome.graded:
             continue
@@ -25,7 +35,7 @@ def pass_rates(outcomes):
     return rates
 
 
-def plot_histogram(outcomes, path):
+def plot_histogram(outcomes: Sequence[Outcome], path: str | os.PathLike[str]) -> None:
     """Save a histogram of scores (as a percentage of the maximum) per assignment."""
     import matplotlib
 
@@ -47,7 +57,8 @@ def plot_histogram(outcomes, path):
     plt.close(fig)
 
 
-def write_report(outcomes, folder, enforcement=None, profile=False):
+def write_report(outcomes: Sequence[Outcome], folder: str | os.PathLike[str], enforcement: Enforcement | None = None,
+                 profile: bool = False) -> str:
     """Write ``scores.png`` and ``summary.md`` into ``folder``; return the summary text.
 
     Parameters

@@ -1,10 +1,17 @@
 """Grading results: one :class:`Outcome` per student and assignment, and the CSV."""
 
+from __future__ import annotations
+
 import csv
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from autograder.grading.intake import GRADED, GRADER_ERROR
 from autograder.nbgrader_cells import function_name  # noqa: F401 (CSV columns are named after graded functions)
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Sequence
 
 # grades.csv columns before the per-function ones, and after them.
 STUDENT, ASSIGNMENT, STATUS = "student", "assignment", "status"
@@ -44,23 +51,23 @@ class Outcome:
     timings: dict = field(default_factory=dict)
 
     @property
-    def total(self):
+    def total(self) -> float:
         return sum(self.scores.values())
 
     @property
-    def max_score(self):
+    def max_score(self) -> float:
         return sum(self.possible.values())
 
     @property
-    def graded(self):
+    def graded(self) -> bool:
         return self.status == GRADED
 
-    def summary(self):
+    def summary(self) -> str:
         """One line: ``alice ch1_normalizing: 4/5 (graded)``."""
         return f"{self.student} {self.assignment}: {self.total:g}/{self.max_score:g} ({self.status})"
 
 
-def write_csv(outcomes, path):
+def write_csv(outcomes: Sequence[Outcome], path: str | os.PathLike[str]) -> None:
     """Write ``grades.csv``: a row per student and assignment, a column per graded function."""
     functions = []
     for outcome in outcomes:
