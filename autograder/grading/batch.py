@@ -19,6 +19,7 @@ interrupted run leaves no such file for half-recorded work, so re-running
 grades it again.
 """
 
+import functools
 import logging
 import os
 import shutil
@@ -29,7 +30,6 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.apps import NbGraderAPI
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -42,6 +42,7 @@ from nbgrader.preprocessors import (
 
 from autograder.course import SOLUTIONS, assignments, cell_roles, graded_tests, nbgrader_config
 from autograder.grading import execution
+from autograder.grading.feedback import FeedbackError, FeedbackWriter
 from autograder.grading.intake import GRADED, GRADER_ERROR, find_notebook, read_notebook
 from autograder.grading.preprocessors.receipts import AddReceipts
 from autograder.grading.results import Outcome
@@ -78,6 +79,11 @@ class RunFolder:
         self.root.mkdir(parents=True, exist_ok=True)
         self.config = nbgrader_config(self.root, self.root / "release", db_url)
         self.db_url = self.config.CourseDirectory.db_url
+
+    @functools.cached_property
+    def feedback(self):
+        """The run's :class:`~autograder.grading.feedback.FeedbackWriter`, made at its first use."""
+        return FeedbackWriter(self.config)
 
     def folder(self, step, submission):
         return self.root / step / submission.student / submission.assignment
@@ -152,11 +158,6 @@ def record(run, submission, executed):
     partial = target.with_suffix(".ipynb.partial")
     nbformat.write(notebook, partial)
     os.replace(partial, target)  # the graded marker appears only once grades are saved
-
-
-def write_feedback(run, submission):
-    """The student's feedback HTML, from the recorded notebook (nbgrader's ``generate_feedback``)."""
-    NbGraderAPI(config=run.config).generate_feedback(submission.assignment, submission.student, force=True)
 
 
 def already_graded(run, submission):
@@ -313,19 +314,28 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
                 outcome.status, outcome.scores = GRADER_ERROR, {}
                 outcome.problem = f"not graded after {attempt} attempts: {fault or executed.problem}"
                 continue
-            watch = watches[submission]
-            with watch.phase(RECORD):
-                record(run, submission, executed)
-                outcome.scores = run.scores(submission)
-            if feedback:
-                with watch.phase(FEEDBACK):
-                    write_feedback(run, submission)
-            watch.add(executed.timings)
-            outcome.timings = watch.as_dict()
-            outcome.seconds = executed.seconds
-            outcome.problem = "; ".join(filter(None, [outcome.problem, executed.problem]))
-            log.debug(f"{outcome.summary()} in {executed.seconds:.1f} s")
+            _finish(run, submission, outcome, executed, watches[submission], feedback)
     return [outcomes[submission] for submission in submissions]
+
+
+def _finish(run, submission, outcome, executed, watch, feedback):
+    """Record an executed notebook, write its feedback, and complete its outcome."""
+    with watch.phase(RECORD):
+        record(run, submission, executed)
+        outcome.scores = run.scores(submission)
+    notes = [outcome.problem, executed.problem]
+    if feedback:
+        with watch.phase(FEEDBACK):
+            try:
+                run.feedback.write(submission)
+            except FeedbackError as error:  # the grades stand; the instructor hears of it
+                log.warning(f"{submission.student} / {submission.assignment}: no feedback: {error}")
+                notes.append("its feedback could not be written")
+    watch.add(executed.timings)
+    outcome.timings = watch.as_dict()
+    outcome.seconds = executed.seconds
+    outcome.problem = "; ".join(filter(None, notes))
+    log.debug(f"{outcome.summary()} in {executed.seconds:.1f} s")
 
 
 def _intake(run, submission, force):
