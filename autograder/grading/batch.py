@@ -125,12 +125,12 @@ def stage(run, submission, notebook):
     Returns
     -------
     (str, Path)
-        The sanitized notebook JSON and the folder the kernel will run in.
+        The sanitized notebook JSON and the autograded folder, whose files the kernel will get.
     """
     submitted = run.folder("submitted", submission)
     if submitted.resolve() != submission.folder.resolve():
         shutil.rmtree(submitted, ignore_errors=True)
-        # links are copied as links, never followed; no kernel ever sees them (execution.private_copy)
+        # links are copied as links, never followed; no kernel ever sees them (execution.pack_folder)
         shutil.copytree(submission.folder, submitted, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
     autograded = run.folder("autograded", submission)
     shutil.rmtree(autograded, ignore_errors=True)
@@ -286,9 +286,8 @@ def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_
                 continue
             if pool is None:  # started only when there is work, then fed as notebooks are staged
                 pool = _Workers(stack, workers, scheduler, warm)
-            notebook_json, cwd = staged
-            arguments = (notebook_json, str(cwd), run.config, warm, limits, confined,
-                         cell_roles(submission.assignment))
+            notebook_json, files = staged
+            arguments = (notebook_json, files, run.config, warm, limits, confined, cell_roles(submission.assignment))
             jobs[pool.submit(*arguments)] = (submission, arguments, 1, pool.generation)
         done = pool.completions if jobs else []
         if progress and jobs:
@@ -343,7 +342,9 @@ def _intake(run, submission, force):
 
     Returns
     -------
-    (Outcome, (str, Path) or None)
+    (Outcome, (str, bytes) or None)
+        The outcome; the sanitized notebook's JSON and its folder's files, packed for
+        a worker (:func:`~autograder.grading.execution.pack_folder`), or ``None``.
     """
     known = submission.assignment in assignments()
     possible = {function_name(t): p for t, p in graded_tests(submission.assignment).items()} if known else {}
@@ -361,4 +362,9 @@ def _intake(run, submission, force):
     if notebook is None:
         outcome.status, outcome.scores = status, dict.fromkeys(possible, 0.0)
         return outcome, None
-    return outcome, stage(run, submission, notebook)
+    notebook_json, autograded = stage(run, submission, notebook)
+    files, left_out = execution.pack_folder(autograded)
+    if left_out:
+        outcome.problem = "; ".join(filter(None, [outcome.problem, "files too large for the grader, left out: "
+                                                  + ", ".join(left_out)]))
+    return outcome, (notebook_json, files)

@@ -8,8 +8,11 @@ Dask workers) can run it at once. Kernels come from a warm zygote
 
 import atexit
 import copy
+import io
 import os
 import shutil
+import stat
+import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
@@ -38,6 +41,8 @@ _zygote = None
 #: Where kernels' Unix sockets go: the system's temporary folder, read before any
 #: kernel environment changes TMPDIR.
 IPC_BASE = tempfile.gettempdir()
+#: What of a submission's folder travels with its notebook to a worker, in bytes.
+MAX_FOLDER_BYTES = 256 * 2**20
 
 
 @dataclass
@@ -82,22 +87,57 @@ def ensure_warm_kernels():
     os.environ.update(_zygote.env())
 
 
-def private_copy(source, destination):
-    """Copy the folders and regular files of ``source`` into a new ``destination``; links stay behind.
+def pack_folder(folder, max_bytes=MAX_FOLDER_BYTES):
+    """The folders and regular files under ``folder``, as an uncompressed tar; links stay behind.
 
-    A kernel writes only in this copy, and the grader never reads it back, so
-    nothing a submission leaves in its folder (a link to the gradebook, say) is
-    ever opened by the grader.
+    This is what travels to a worker with a notebook, so a worker on another
+    machine needs no shared file system. A kernel writes only in its unpacked
+    copy, which the grader never reads back, so nothing a submission leaves in
+    its folder (a link to the gradebook, say) is ever opened by the grader.
+
+    Parameters
+    ----------
+    folder : path-like
+    max_bytes : int
+        Files beyond this many bytes in all are left out (the largest first).
+
+    Returns
+    -------
+    (bytes, list of str)
+        The tar, and the relative paths of the files left out.
     """
-    def links(folder, names):
-        return [name for name in names if not (os.path.isdir(os.path.join(folder, name)) or
-                                               os.path.isfile(os.path.join(folder, name)))
-                or os.path.islink(os.path.join(folder, name))]
+    folders, files = [], {}  # relative paths; files with their sizes
+    for parent, names, filenames in os.walk(folder):  # never descends into a linked folder
+        for name in names + filenames:
+            path = os.path.join(parent, name)
+            info = os.lstat(path)  # a link is neither a folder nor a regular file here
+            relative = os.path.relpath(path, folder)
+            if stat.S_ISDIR(info.st_mode):
+                folders.append(relative)
+            elif stat.S_ISREG(info.st_mode):
+                files[relative] = info.st_size
+    kept, left_out, total = [], [], 0
+    for relative, size in sorted(files.items(), key=lambda item: (item[1], item[0])):  # the smallest first
+        if total + size <= max_bytes:
+            kept.append(relative)
+            total += size
+        else:
+            left_out.append(relative)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for relative in sorted(folders) + sorted(kept):
+            tar.add(os.path.join(folder, relative), arcname=relative, recursive=False)
+    return buffer.getvalue(), sorted(left_out)
 
-    shutil.copytree(source, destination, symlinks=True, ignore=links)
+
+def unpack_folder(packed, destination):
+    """Unpack :func:`pack_folder`'s tar into a new folder ``destination``."""
+    os.makedirs(destination)
+    with tarfile.open(fileobj=io.BytesIO(packed)) as tar:
+        tar.extractall(destination, filter="data")  # plain files and folders, inside destination only
 
 
-def kernel_folders(ipc_directory, cwd):
+def kernel_folders(ipc_directory, files):
     """Each kernel's folders for one notebook, made under ``ipc_directory``.
 
     Returns
@@ -112,7 +152,7 @@ def kernel_folders(ipc_directory, cwd):
         folders[role] = {"work": os.path.join(ipc_directory, f"{role}-work"),
                          "sockets": os.path.join(ipc_directory, role)}
         os.makedirs(folders[role]["sockets"])
-    private_copy(cwd, folders["submission"]["work"])
+    unpack_folder(files, folders["submission"]["work"])
     os.makedirs(folders["judge"]["work"])
     folders["calls"] = os.path.join(ipc_directory, "calls")
     os.makedirs(folders["calls"])
@@ -141,15 +181,16 @@ def _exit_reason(cwd):
     return reason
 
 
-def execute(notebook_json, cwd, config, warm=True, limits=DEFAULT_LIMITS, confined=True, roles=None):
-    """Execute a sanitized submission notebook with the files of ``cwd``.
+def execute(notebook_json, files, config, warm=True, limits=DEFAULT_LIMITS, confined=True, roles=None):
+    """Execute a sanitized submission notebook with the files of its folder.
 
     Parameters
     ----------
     notebook_json : str
         The notebook after nbgrader's sanitizing steps (test cells restored).
-    cwd : str
-        The submission's autograded folder; each kernel runs in a private copy of it.
+    files : bytes
+        The submission's autograded folder, packed (:func:`pack_folder`); the
+        submission's kernel runs in a private copy of it.
     config : traitlets.config.Config
         nbgrader's configuration for this run.
     warm : bool
@@ -171,7 +212,7 @@ def execute(notebook_json, cwd, config, warm=True, limits=DEFAULT_LIMITS, confin
     """
     # Short, because socket paths are limited; the judge works in here, out of the submission's reach.
     ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-", dir=IPC_BASE)
-    folders = kernel_folders(ipc_directory, cwd)
+    folders = kernel_folders(ipc_directory, files)
     socket_path = os.path.join(folders["calls"], "calls")
     kernel_env = {}
     config = copy.deepcopy(config)  # Config.copy is shallow: the caller's sections stay as they are
@@ -217,7 +258,8 @@ def execute(notebook_json, cwd, config, warm=True, limits=DEFAULT_LIMITS, confin
             if reason.startswith(GRADER_FAULT):
                 fault = reason.removeprefix(GRADER_FAULT).strip()
             else:
-                problem = f"the notebook stopped running: {reason or f'the kernel died ({type(error).__name__}: {error})'}"
+                died = reason or f"the kernel died ({type(error).__name__}: {error})"
+                problem = f"the notebook stopped running: {died}"
                 mark_unreached_tests(notebook, problem)
         if fault:
             break

@@ -3,10 +3,13 @@
 import csv
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
 
 import nbformat
 import pytest
+from distributed import Client
 
 from autograder.course import EXERCISES, SOLUTIONS, source_notebook
 from autograder.grading import command
@@ -195,3 +198,38 @@ def test_same_scores_with_one_worker_and_on_dask(graded_class, classroom, tmp_pa
         with open(tmp_path / run / "grades.csv", encoding="utf-8") as file:
             totals = {row["student"]: row["total"] for row in csv.DictReader(file)}
         assert totals == expected, run
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"), reason="hiding folders from a worker needs root")
+def test_a_dask_worker_that_cannot_see_the_graders_files_grades_the_same(graded_class, classroom, tmp_path):
+    """Does a worker on "another machine" (one that sees none of the grader's folders) grade as a local one?
+
+    The worker runs in a mount namespace of its own in which this test's folder, submissions and
+    output alike, is an empty tmpfs: all it has is the course installed, as a cluster's other
+    machines would, and what travels with each notebook.
+    """
+    from distributed import LocalCluster
+
+    _, rows = graded_class
+    subset = tmp_path / "submitted"
+    for student in ("good", "blank", "renamed"):
+        shutil.copytree(classroom / student, subset / student)
+    preload = "autograder.grading.worker"
+    with LocalCluster(n_workers=0, dashboard_address=None) as cluster:
+        script = (f"mount -t tmpfs bnweek-elsewhere {tmp_path} && test ! -e {subset} && exec {sys.executable} -m "
+                  f"distributed.cli.dask_worker {cluster.scheduler_address} --nthreads 1 --nworkers 1 "
+                  f"--no-dashboard --preload {preload}")
+        worker = subprocess.Popen(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            with Client(cluster.scheduler_address) as client:
+                client.wait_for_workers(1, timeout=120)
+            status = command.main(source=subset, assignment=ASSIGNMENT, output=tmp_path / "remote",
+                                  scheduler=cluster.scheduler_address, progress=False)
+        finally:
+            worker.terminate()
+            log = worker.communicate(timeout=60)[0]
+    assert status == 0, log[-3000:]
+    with open(tmp_path / "remote" / "grades.csv", encoding="utf-8") as file:
+        totals = {row["student"]: row["total"] for row in csv.DictReader(file)}
+    assert totals == {s: rows[s]["total"] for s in ("good", "blank", "renamed")}

@@ -227,8 +227,8 @@ def test_tests_run_in_another_process_and_folder(tmp_path):
         cell.metadata.nbgrader = {"grade_id": grade_id, "locked": False, **meta}
         notebook.cells.append(cell)
     roles = {"tests": ["test_double"], "setup": ["setup"], "functions": ["double", "where"]}
-    executed = execution.execute(nbformat.writes(notebook), str(tmp_path), nbgrader_config(tmp_path / "course"),
-                                 warm=False, roles=roles)
+    executed = execution.execute(nbformat.writes(notebook), execution.pack_folder(tmp_path)[0],
+                                 nbgrader_config(tmp_path / "course"), warm=False, roles=roles)
     result = nbformat.reads(executed.notebook, as_version=4)
     outputs = result.cells[2].outputs
     assert not [o for o in outputs if o.output_type == "error"], outputs
@@ -260,7 +260,7 @@ def test_split_tests_run_visible_asserts_with_the_code_and_hidden_ones_in_the_ju
     only if the visible part passed?"""
     visible = "counter = Counter()\nprint('visible in', os.getcwd())" + ("" if visible_passes else "\nassert False, 'no'")
     roles = {"tests": [], "split": ["test_Counter"], "setup": ["setup"], "functions": ["Counter"]}
-    executed = execution.execute(nbformat.writes(_split_notebook(visible)), str(tmp_path),
+    executed = execution.execute(nbformat.writes(_split_notebook(visible)), execution.pack_folder(tmp_path)[0],
                                  nbgrader_config(tmp_path / "course"), warm=False, roles=roles)
     result = nbformat.reads(executed.notebook, as_version=4)
     # each kernel runs in a private copy of the submission's folder: the submission's own, not the judge's
