@@ -32,7 +32,6 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import (
     AssignLatePenalties,
-    CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
     OverwriteCells,
@@ -44,6 +43,7 @@ from autograder.course import SOLUTIONS, assignments, cell_roles, graded_tests, 
 from autograder.grading import execution
 from autograder.grading.feedback import FeedbackError, FeedbackWriter
 from autograder.grading.intake import GRADED, GRADER_ERROR, find_notebook, read_notebook
+from autograder.grading.preprocessors.checkmetadata import CheckMetadata
 from autograder.grading.preprocessors.receipts import AddReceipts
 from autograder.grading.results import Outcome
 from autograder.grading.timing import FEEDBACK, RECORD, STAGE, Stopwatch
@@ -52,11 +52,12 @@ from autograder.release import release
 from autograder.sandbox import zygote
 from autograder.sandbox.limits import DEFAULT_LIMITS
 
-# nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order; receipts go on
-# last, after OverwriteCells has restored the test cells.
-SANITIZE_STEPS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, AddReceipts)
+# nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order (its CheckCellMetadata as
+# CheckMetadata, the same checks with the schema compiled once); receipts go on last, after
+# OverwriteCells has restored the test cells.
+SANITIZE_STEPS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckMetadata, AddReceipts)
 # The tail of nbgrader's Autograde.autograde_preprocessors, after execution.
-RECORD_STEPS = (SaveAutoGrades, AssignLatePenalties, CheckCellMetadata)
+RECORD_STEPS = (SaveAutoGrades, AssignLatePenalties, CheckMetadata)
 #: How many times the grader tries a notebook it failed on (a grader fault) before giving up.
 ATTEMPTS = 3
 

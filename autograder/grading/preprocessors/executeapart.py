@@ -20,10 +20,11 @@ import contextlib
 import copy
 import json
 import queue
+import time
 
 import nbformat
 import zmq
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient import NotebookClient
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Float, Unicode
@@ -41,7 +42,46 @@ JUDGE_MARGIN_SECONDS = 60
 MAX_OUTPUTS = 5000
 MAX_OUTPUT_BYTES = 16 * 2**20
 MAX_MESSAGE_BYTES = 32 * 2**20
+#: How soon a client tries again to reach a kernel that is not listening yet (ZeroMQ's default: 100 ms).
+RECONNECT_MS = 10
 TRUNCATED = "[the grader dropped the rest of this notebook's output: it printed more than it may]\n"
+
+
+async def _ready(kc, km, timeout):
+    """Wait until a new kernel answers on its shell channel and its IOPub channel is connected.
+
+    jupyter_client's ``wait_for_ready`` does this, then waits for IOPub to stay silent
+    for 0.2 s so as to drop the start-up messages: 0.2 s per kernel spent idle. nbclient
+    reads only the messages whose parent is its own request, so there is nothing to drop.
+    """
+    deadline = time.monotonic() + (timeout or float("inf"))
+    while True:
+        kc.kernel_info()
+        try:
+            reply = await ensure_async(kc.shell_channel.get_msg(timeout=1))
+        except queue.Empty:
+            reply = None
+        if reply is not None and reply["msg_type"] == "kernel_info_reply":
+            try:  # IOPub is connected once the reply's status message arrives there
+                await ensure_async(kc.iopub_channel.get_msg(timeout=0.2))
+            except queue.Empty:
+                pass
+            else:
+                kc._handle_kernel_info_reply(reply)
+                return
+        if not await ensure_async(km.is_alive()):
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+
+async def _together(*coroutines):
+    """Run coroutines side by side, each to its end; then raise the first one's error, if any."""
+    results = await asyncio.gather(*coroutines, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
 
 
 class GraderFault(RuntimeError):
@@ -97,10 +137,13 @@ class ExecuteApart(Execute):
         self._outputs = self._output_bytes = 0
         with contextlib.ExitStack() as kernels:
             try:  # nothing of the submission has run yet: a failure here is the grader's
+                kernels.callback(self._stop, clients)
                 for client in clients.values():
                     client.km = client.create_kernel_manager()
                     client.km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-                    kernels.callback(self._stop, client)
+                    # A new kernel's sockets appear a moment after its client connects: try again soon
+                    # (ZeroMQ waits 100 ms between attempts by default).
+                    client.km.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
                 with self.stopwatch.phase(KERNELS):
                     run_sync(self._start_kernels)(clients)  # at once: each start is mostly waiting
                     info = self.wait_for_reply(self.kc.kernel_info())
@@ -114,12 +157,13 @@ class ExecuteApart(Execute):
         self.set_widgets_metadata()
         return self.nb, self.resources
 
-    def _stop(self, client):
+    def _stop(self, clients):
+        """Shut every kernel down, side by side: each shutdown is mostly waiting for a process to end."""
         with self.stopwatch.phase(KERNELS):
-            self._cleanup(client)
+            run_sync(_together)(*(self._cleanup(client) for client in clients.values()))
 
     @staticmethod
-    def _cleanup(client):
+    async def _cleanup(client):
         """Shut a kernel down, unless nbclient already did (it does when a kernel fails to start).
 
         A failure here must not hide the one that ended the notebook: a kernel nbclient
@@ -127,7 +171,7 @@ class ExecuteApart(Execute):
         """
         if client.km is not None:
             try:
-                client._cleanup_kernel()
+                await client._async_cleanup_kernel()
             except Exception as error:  # noqa: BLE001
                 client.log.warning("a kernel could not be shut down: %s: %s", type(error).__name__, error)
 
@@ -149,7 +193,10 @@ class ExecuteApart(Execute):
         async def start(name, client):
             env = self.kernel_env.get(name)
             await client.async_start_new_kernel(**({"env": env} if env else {}))
-            await client.async_start_new_kernel_client()
+            client.kc = client.km.client()
+            await ensure_async(client.kc.start_channels())
+            await _ready(client.kc, client.km, client.startup_timeout)
+            client.kc.allow_stdin = False
 
         await asyncio.gather(*(start(name, client) for name, client in clients.items()))
 
@@ -187,9 +234,9 @@ class ExecuteApart(Execute):
                     self._run_split_test(judge, cell, resources, index)
             elif code and grade_id in roles.get("setup", ()):
                 with self.stopwatch.phase(SETUP):
-                    self.preprocess_cell(cell, resources, index)
                     shadow = copy.deepcopy(cell)  # its outputs in the judge are not the student's to see
-                    judge.execute_cell(shadow, index, store_history=False)
+                    run_sync(_together)(self.async_execute_cell(cell, index, store_history=True),
+                                        judge.async_execute_cell(shadow, index, store_history=False))
                 if any(output.output_type == "error" for output in shadow.outputs):
                     raise GraderFault(f"the setup cell {grade_id} failed in the judge kernel")
             else:
