@@ -11,77 +11,32 @@ score is identical, then prints seconds per notebook for each and the ratio.
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 
-import nbformat
-from nbgrader.api import Gradebook
-from nbgrader.apps import NbGraderAPI
+from graders import pipeline, plain_nbgrader
+from students import blank, hand_in, source, unparsable, with_mistakes
 
 from autograder.catalogue import MUTANT, pack, variants
-from autograder.course import CATALOGUE, EXERCISES, assignments, nbgrader_config, source_notebook
+from autograder.course import CATALOGUE, assignments
 from autograder.environment import prepare
-from autograder.grading.batch import grade
-from autograder.grading.intake import Submission
-from autograder.nbgrader_cells import grade_id, is_answer, with_answers
-from autograder.release import release
-
-
-def broken(notebook):
-    """Every answer cell replaced by code that does not even parse."""
-    answers = {grade_id(cell): "def oops(:\n    pass\n" for cell in notebook.cells if is_answer(cell)}
-    return with_answers(notebook, answers)
 
 
 def synthetic_class(folder, per_kind):
     """Write submitted/<student>/<assignment>/<assignment>.ipynb; return the submissions."""
     submissions = []
     for assignment in assignments():
-        source = nbformat.read(source_notebook(assignment), as_version=4)
+        reference = source(assignment)
         mistakes = pack(variants(CATALOGUE, assignment), MUTANT)
         kinds = {
-            "correct": lambda k: source,
-            "wrong": lambda k: with_answers(source, {v.function: v.path.read_text() for v in mistakes[k % len(mistakes)]}),
-            "broken": lambda k: broken(source),
-            "blank": lambda k: nbformat.read(EXERCISES / assignment / f"{assignment}.ipynb", as_version=4),
+            "correct": lambda k: reference,
+            "wrong": lambda k: with_mistakes(reference, mistakes[k % len(mistakes)]),
+            "broken": lambda k: unparsable(reference),
+            "blank": lambda k: blank(assignment),
         }
         for kind, make in kinds.items():
             for k in range(per_kind):
-                student = f"{kind}{k}"
-                target = folder / "submitted" / student / assignment
-                target.mkdir(parents=True, exist_ok=True)
-                nbformat.write(make(k), target / f"{assignment}.ipynb")
-                submissions.append(Submission(student, assignment, target))
+                submissions.append(hand_in(folder, f"{kind}{k}", assignment, make(k)))
     return submissions
-
-
-def scores(db_url, submissions):
-    with Gradebook(db_url) as gradebook:
-        return {
-            (s.student, s.assignment): sorted(
-                (g.name, g.score) for g in gradebook.find_submission_notebook(s.assignment, s.assignment, s.student).grades
-            )
-            for s in submissions
-        }
-
-
-def plain_nbgrader(root, submissions):
-    """nbgrader's own autograde, one submission after another; returns (seconds, scores)."""
-    config = nbgrader_config(root)
-    release(assignments(), course_root=root, release_directory=root / "release")
-    api = NbGraderAPI(config=config)
-    started = time.monotonic()
-    for s in submissions:
-        result = api.autograde(s.assignment, s.student, force=True, create=True)
-        if not result["success"]:
-            raise RuntimeError(result["error"])
-    return time.monotonic() - started, scores(config.CourseDirectory.db_url, submissions)
-
-
-def pipeline(root, submissions, workers, confined=True):
-    started = time.monotonic()
-    grade(submissions, output=root, workers=workers, force=True, feedback=False, confined=confined)
-    return time.monotonic() - started, scores(f"sqlite:///{root / 'gradebook.db'}", submissions)
 
 
 def main():
@@ -98,12 +53,12 @@ def main():
         submissions = synthetic_class(plain_root, args.per_kind)
         n = len(submissions)
         print(f"{n} notebooks: {len(assignments())} assignments x 4 kinds x {args.per_kind}")
-        plain_seconds, plain_scores = plain_nbgrader(plain_root, submissions)
+        plain_seconds, plain_scores, _ = plain_nbgrader(plain_root, submissions)
         print(f"plain nbgrader autograde (sequential): {plain_seconds:.1f} s, {plain_seconds / n:.2f} s/notebook")
-        fast_seconds, fast_scores = pipeline(scratch / "pipeline", submissions, args.workers)
+        fast_seconds, fast_scores, _ = pipeline(scratch / "pipeline", submissions, args.workers)
         print(f"BN Week pipeline:                      {fast_seconds:.1f} s, {fast_seconds / n:.2f} s/notebook")
         if args.unconfined_too:
-            loose_seconds, loose_scores = pipeline(scratch / "unconfined", submissions, args.workers, confined=False)
+            loose_seconds, loose_scores, _ = pipeline(scratch / "unconfined", submissions, args.workers, confined=False)
             print(f"BN Week pipeline, kernels unconfined:  {loose_seconds:.1f} s, {loose_seconds / n:.2f} s/notebook")
             print(f"confinement costs {(fast_seconds - loose_seconds) / n:+.2f} s/notebook "
                   f"(scores identical: {loose_scores == fast_scores})")
