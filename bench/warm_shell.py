@@ -16,8 +16,10 @@ and the clean-up between notebooks cost is not timed. Modules a notebook importe
 from its own folder (``sigmoid_mlp.py``) are forgotten after it, so that every
 notebook imports its helpers again, as a fresh kernel does.
 
-Every code cell runs, whatever failed before it (nbgrader's ``allow_errors``);
-its outputs, figures rendered inline included, are captured and dropped.
+Every code cell up to the last test cell runs, whatever failed before it (nbgrader's
+``allow_errors``); what follows the last test, the course's demonstrations, is left
+out, as the grader leaves it out. Outputs, figures rendered inline included, are
+captured and dropped.
 """
 
 import json
@@ -118,11 +120,15 @@ def forget(shell, folder):
 
 
 def run_notebook(shell, entry, timeout):
-    """Every code cell of one notebook, in its folder; seconds in all and by cell kind, failed test cells."""
+    """One notebook's code cells up to its last test cell, in its folder; seconds in all and by kind, failed tests.
+
+    The grader stops there too: no cell after the last test can change a grade.
+    """
     cells = [cell for cell in json.loads(Path(entry[NOTEBOOK]).read_text())["cells"] if cell["cell_type"] == "code"]
+    last_test = max((index for index, cell in enumerate(cells) if is_test(cell)), default=len(cells) - 1)
     os.chdir(entry[FOLDER])
     by_kind, failed = dict.fromkeys(KINDS, 0.0), []
-    for cell in cells:
+    for cell in cells[:last_test + 1]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         began = time.perf_counter()
         ok = run_cell(shell, source, timeout)

@@ -13,6 +13,7 @@ import pytest
 
 from autograder.course import cell_roles, nbgrader_config, source_notebook
 from autograder.grading import execution
+from autograder.grading.preprocessors.executeapart import NOT_RUN
 from autograder.grading.preprocessors.hidetestinternals import HIDDEN_BEGIN
 from autograder.kernel import remote, wire
 
@@ -235,6 +236,31 @@ def test_tests_run_in_another_process_and_folder(tmp_path):
     assert "judged in" in "".join(o.get("text", "") for o in outputs)
     assert "printed by double" in "".join(o.get("text", "") for o in outputs), "a student's prints are shown"
     assert str(tmp_path) not in "".join(o.get("text", "") for o in outputs)
+
+
+@pytest.mark.grading
+def test_cells_after_the_last_test_are_left_unrun_with_a_note(tmp_path):
+    """Does the grader stop once every test has run, noting it in each later code cell, and run all before it?"""
+    marker = tmp_path / "after-the-tests"
+    cells = [("setup", "x = 1", {"locked": True}),
+             ("f", "def f():\n    return x", {"solution": True, "grade": False}),
+             (None, "y = f() + 1", {}),
+             ("test_f", "assert f() == 1", {"grade": True, "solution": False, "points": 1}),
+             (None, f"open({str(marker)!r}, 'w').write('ran')\nraise RuntimeError('a demo that fails')", {})]
+    notebook = nbformat.v4.new_notebook()
+    for grade_id, source, meta in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        if grade_id:
+            cell.metadata.nbgrader = {"grade_id": grade_id, "locked": False, **meta}
+        notebook.cells.append(cell)
+    notebook.cells.append(nbformat.v4.new_markdown_cell("The end."))
+    roles = {"tests": ["test_f"], "split": [], "setup": ["setup"], "functions": ["f"]}
+    executed = execution.execute(nbformat.writes(notebook), execution.pack_folder(tmp_path)[0],
+                                 nbgrader_config(tmp_path / "course"), warm=False, roles=roles)
+    result = nbformat.reads(executed.notebook, as_version=4)
+    assert result.cells[2].execution_count and not [o for o in result.cells[3].outputs if o.output_type == "error"]
+    assert [o.text for o in result.cells[4].outputs] == [NOT_RUN] and not marker.exists()
+    assert result.cells[5].source == "The end." and executed.problem == ""
 
 
 def _split_notebook(visible):

@@ -12,7 +12,9 @@ where :mod:`autograder.kernel.probes` reports on those objects in plain data.
 
 Which cells are tests, which are setup and which names are graded functions
 come from the source notebook (``roles``), never from the submission, whose
-metadata a student can edit.
+metadata a student can edit. Once every test cell has run, the rest of the
+notebook (the course's demonstrations, which train a network to plot it) is
+left unrun, with a note: no cell after the last test can change a grade.
 """
 
 import asyncio
@@ -44,6 +46,9 @@ MAX_OUTPUT_BYTES = 16 * 2**20
 MAX_MESSAGE_BYTES = 32 * 2**20
 #: How soon a client tries again to reach a kernel that is not listening yet (ZeroMQ's default: 100 ms).
 RECONNECT_MS = 10
+#: In place of the output of a cell after the last test: the grader stops there, since no cell after
+#: the last autograded test can earn or cost a point (the course's demos live there).
+NOT_RUN = "[not run by the grader: every test had run, so this cell cannot change a grade]\n"
 TRUNCATED = "[the grader dropped the rest of this notebook's output: it printed more than it may]\n"
 
 
@@ -152,8 +157,16 @@ class ExecuteApart(Execute):
                         self._connect(judge)
             except Exception as error:
                 raise GraderFault(f"a kernel could not start ({type(error).__name__}: {error})") from error
+            roles = self.roles or {}
+            tests_left = set(roles.get("tests", ())) | set(roles.get("split", ())) or None
             for index, cell in enumerate(self.nb.cells):
+                if tests_left == set():  # every test has run: nothing after it can change a grade
+                    if cell.cell_type == "code":
+                        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=NOT_RUN)]
+                    continue
                 self._run_cell(judge, cell, resources, index)
+                if tests_left and nbgrader_cells.is_test(cell):
+                    tests_left.discard(nbgrader_cells.grade_id(cell))
         self.set_widgets_metadata()
         return self.nb, self.resources
 
