@@ -19,6 +19,8 @@ interrupted run leaves no such file for half-recorded work, so re-running
 grades it again.
 """
 
+from __future__ import annotations
+
 import functools
 import logging
 import os
@@ -27,6 +29,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
@@ -52,6 +55,17 @@ from autograder.release import release
 from autograder.sandbox import zygote
 from autograder.sandbox.limits import DEFAULT_LIMITS
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from concurrent.futures import Future
+
+    from nbformat import NotebookNode
+
+    from autograder.grading.execution import Executed
+    from autograder.grading.intake import Submission
+    from autograder.sandbox.limits import Limits
+
+
 # nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order (its CheckCellMetadata as
 # CheckMetadata, the same checks with the schema compiled once); receipts go on last, after
 # OverwriteCells has restored the test cells.
@@ -75,21 +89,21 @@ class RunFolder:
         SQLAlchemy URL of the gradebook; SQLite in ``root`` by default.
     """
 
-    def __init__(self, root, db_url=None):
+    def __init__(self, root: str | os.PathLike[str], db_url: str | None = None) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
         self.config = nbgrader_config(self.root, self.root / "release", db_url)
         self.db_url = self.config.CourseDirectory.db_url
 
     @functools.cached_property
-    def feedback(self):
+    def feedback(self) -> FeedbackWriter:
         """The run's :class:`~autograder.grading.feedback.FeedbackWriter`, made at its first use."""
         return FeedbackWriter(self.config)
 
-    def folder(self, step, submission):
+    def folder(self, step: str, submission: Submission) -> Path:
         return self.root / step / submission.student / submission.assignment
 
-    def ensure_assignments(self, assignment_ids, force=False):
+    def ensure_assignments(self, assignment_ids: Iterable[str], force: bool = False) -> None:
         """Record the source notebooks of these assignments in the gradebook."""
         with Gradebook(self.db_url) as gradebook:
             known = {assignment.name for assignment in gradebook.assignments}
@@ -97,7 +111,7 @@ class RunFolder:
         if missing:
             release(missing, course_root=self.root, release_directory=self.root / "release", db_url=self.db_url)
 
-    def resources(self, submission, cwd):
+    def resources(self, submission: Submission, cwd: str | os.PathLike[str]) -> dict:
         return {
             "nbgrader": {
                 "db_url": self.db_url, "assignment": submission.assignment,
@@ -106,12 +120,12 @@ class RunFolder:
             "metadata": {"path": str(cwd)},
         }
 
-    def apply(self, steps, notebook, resources):
+    def apply(self, steps: Iterable[type], notebook: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         for step in steps:
             notebook, resources = step(config=self.config)(notebook, resources)
         return notebook, resources
 
-    def scores(self, submission):
+    def scores(self, submission: Submission) -> dict[str, float]:
         """Points per graded function, read back from the gradebook."""
         with Gradebook(self.db_url) as gradebook:
             notebook = gradebook.find_submission_notebook(
@@ -120,7 +134,7 @@ class RunFolder:
             return {function_name(grade.name): float(grade.score) for grade in notebook.grades}
 
 
-def stage(run, submission, notebook):
+def stage(run: RunFolder, submission: Submission, notebook: NotebookNode) -> tuple[str, Path]:
     """Copy a submission into nbgrader's folders and sanitize it.
 
     Returns
@@ -150,7 +164,7 @@ def stage(run, submission, notebook):
     return nbformat.writes(notebook), autograded
 
 
-def record(run, submission, executed):
+def record(run: RunFolder, submission: Submission, executed: Executed) -> None:
     """Save the grades of an executed notebook, then write it."""
     autograded = run.folder("autograded", submission)
     notebook = nbformat.reads(executed.notebook, as_version=4)
@@ -161,7 +175,7 @@ def record(run, submission, executed):
     os.replace(partial, target)  # the graded marker appears only once grades are saved
 
 
-def already_graded(run, submission):
+def already_graded(run: RunFolder, submission: Submission) -> bool:
     target = run.folder("autograded", submission) / f"{submission.assignment}.ipynb"
     if not target.is_file():
         return False
@@ -178,7 +192,7 @@ class _LocalCompletions:
     def __init__(self):
         self.pending = set()
 
-    def add(self, future):
+    def add(self, future: Future) -> None:
         self.pending.add(future)
 
     def __iter__(self):
@@ -218,12 +232,12 @@ class _Workers:
         self.stack.callback(pool.shutdown, cancel_futures=True)
         return pool
 
-    def submit(self, *args):
+    def submit(self, *args: object) -> Future:
         future = self.pool.submit(execution.execute, *args)
         self.completions.add(future)
         return future
 
-    def heal(self, error=None):
+    def heal(self, error: BaseException | None = None) -> bool:
         """Start again what died (the zygote, the local pool); return whether anything had."""
         healed = False
         if self.zygote is not None and not self.zygote.alive():
@@ -236,8 +250,10 @@ class _Workers:
         return healed
 
 
-def grade(submissions, *, output, workers=None, scheduler=None, force=False, db_url=None,
-          warm=True, feedback=True, progress=False, limits=DEFAULT_LIMITS, confined=True):
+def grade(submissions: Sequence[Submission], *, output: str | os.PathLike[str], workers: int | None = None,
+          scheduler: str | None = None, force: bool = False, db_url: str | None = None, warm: bool = True,
+          feedback: bool = True, progress: bool = False, limits: Limits = DEFAULT_LIMITS,
+          confined: bool = True) -> list[Outcome]:
     """Autograde submissions; return one :class:`Outcome` per submission.
 
     Parameters

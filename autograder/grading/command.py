@@ -9,12 +9,15 @@ machinery (:mod:`autograder.grading.collect`). Output, in one folder:
 * ``report/``: pass rates per function, a score histogram (PNG) and ``summary.md``
 """
 
+from __future__ import annotations
+
 import json
 import logging
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.course import assignments
 from autograder.grading.batch import grade
@@ -24,10 +27,16 @@ from autograder.grading.report import write_report
 from autograder.grading.results import write_csv
 from autograder.sandbox.limits import DEFAULT_LIMITS, Enforcement
 
+if TYPE_CHECKING:
+    import os
+
+    from autograder.sandbox.limits import Limits
+
+
 log = logging.getLogger(__name__)
 
 
-def enforcement(unconfined=False):
+def enforcement(unconfined: bool = False) -> Enforcement:
     """What kernels will get on this host: a throwaway kernel is confined to find out.
 
     The probe runs in a process of its own, so that nothing it does touches the grader.
@@ -41,9 +50,10 @@ def enforcement(unconfined=False):
         return Enforcement(False, missing=[f"the confinement probe failed: {result.stderr.strip()[-500:]}"])
 
 
-def main(*, source, assignment, output="grading-output", workers=None, scheduler=None, force=False,
-         db_url=None, warm=True, feedback=True, progress=True, limits=DEFAULT_LIMITS, unconfined=False,
-         profile=False):
+def main(*, source: str | os.PathLike[str], assignment: str, output: str | os.PathLike[str] = "grading-output",
+         workers: int | None = None, scheduler: str | None = None, force: bool = False, db_url: str | None = None,
+         warm: bool = True, feedback: bool = True, progress: bool = True, limits: Limits = DEFAULT_LIMITS,
+         unconfined: bool = False, profile: bool = False) -> int:
     """Grade ``source`` for one assignment id or ``"all"``; return a process exit status.
 
     Kernels are confined (:mod:`autograder.sandbox.jail`); on a host that cannot confine

@@ -6,6 +6,8 @@ Dask workers) can run it at once. Kernels come from a warm zygote
 (:mod:`autograder.sandbox.zygote`) unless ``warm=False``.
 """
 
+from __future__ import annotations
+
 import atexit
 import copy
 import io
@@ -16,6 +18,7 @@ import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -30,6 +33,12 @@ from autograder.kernel import remote
 from autograder.sandbox import zygote
 from autograder.sandbox.jail import GRADER_FAULT
 from autograder.sandbox.limits import DEFAULT_LIMITS, Jail
+
+if TYPE_CHECKING:
+    from traitlets.config import Config
+
+    from autograder.sandbox.limits import Limits
+
 
 #: nbgrader's autograde steps that touch only the notebook, in nbgrader's order, with
 #: nbgrader's Execute replaced by ExecuteApart (its subclass, which runs the test cells in a
@@ -71,7 +80,7 @@ class Executed:
     timings: dict = field(default_factory=dict)
 
 
-def ensure_warm_kernels():
+def ensure_warm_kernels() -> None:
     """Route kernels to a zygote: the one named in the environment, else our own."""
     global _zygote
     if _zygote is not None:
@@ -87,7 +96,7 @@ def ensure_warm_kernels():
     os.environ.update(_zygote.env())
 
 
-def pack_folder(folder, max_bytes=MAX_FOLDER_BYTES):
+def pack_folder(folder: str | os.PathLike[str], max_bytes: int = MAX_FOLDER_BYTES) -> tuple[bytes, list[str]]:
     """The folders and regular files under ``folder``, as an uncompressed tar; links stay behind.
 
     This is what travels to a worker with a notebook, so a worker on another
@@ -130,14 +139,14 @@ def pack_folder(folder, max_bytes=MAX_FOLDER_BYTES):
     return buffer.getvalue(), sorted(left_out)
 
 
-def unpack_folder(packed, destination):
+def unpack_folder(packed: bytes, destination: str | os.PathLike[str]) -> None:
     """Unpack :func:`pack_folder`'s tar into a new folder ``destination``."""
     os.makedirs(destination)
     with tarfile.open(fileobj=io.BytesIO(packed)) as tar:
         tar.extractall(destination, filter="data")  # plain files and folders, inside destination only
 
 
-def kernel_folders(ipc_directory, files):
+def kernel_folders(ipc_directory: str, files: bytes) -> dict:
     """Each kernel's folders for one notebook, made under ``ipc_directory``.
 
     Returns
@@ -160,7 +169,7 @@ def kernel_folders(ipc_directory, files):
     return folders
 
 
-def jails(folders, limits, confined, readable):
+def jails(folders: dict, limits: Limits, confined: bool, readable: tuple[str, ...]) -> dict[str, Jail]:
     """The :class:`~autograder.sandbox.limits.Jail` of the submission's kernel and of the judge's."""
     submission = Jail(limits=limits, workdir=folders["submission"]["work"], confined=confined,
                       sockets=(folders["submission"]["sockets"], folders["calls"]), readable=readable)
@@ -181,7 +190,8 @@ def _exit_reason(cwd):
     return reason
 
 
-def execute(notebook_json, files, config, warm=True, limits=DEFAULT_LIMITS, confined=True, roles=None):
+def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True, limits: Limits = DEFAULT_LIMITS,
+            confined: bool = True, roles: dict | None = None) -> Executed:
     """Execute a sanitized submission notebook with the files of its folder.
 
     Parameters

@@ -6,9 +6,18 @@ executes a notebook, the grader's own process while it stages and records one.
 print it.
 """
 
+from __future__ import annotations
+
 import time
 from collections import defaultdict
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+
+    from autograder.grading.results import Outcome
+
 
 #: The phases of one notebook, in the order it goes through them.
 STAGE = "stage"          # copy into nbgrader's folders, sanitize (the grader's process)
@@ -33,29 +42,29 @@ class Stopwatch:
     ['setup']
     """
 
-    def __init__(self):
-        self.seconds = defaultdict(float)
+    def __init__(self) -> None:
+        self.seconds: defaultdict[str, float] = defaultdict(float)
 
     @contextmanager
-    def phase(self, name):
+    def phase(self, name: str) -> Iterator[None]:
         started = time.perf_counter()
         try:
             yield
         finally:
             self.seconds[name] += time.perf_counter() - started
 
-    def add(self, seconds):
+    def add(self, seconds: Mapping[str, float]) -> None:
         """Add ``{phase: seconds}`` (another stopwatch's, say) to this one's."""
         for name, more in seconds.items():
             self.seconds[name] += more
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, float]:
         """``{phase: seconds}``, phases in :data:`PHASES` order first."""
         order = {name: index for index, name in enumerate(PHASES)}
         return dict(sorted(self.seconds.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
 
 
-def mean_seconds(timings):
+def mean_seconds(timings: Iterable[Mapping[str, float]]) -> dict[str, float]:
     """Mean seconds per notebook in each phase, over notebooks that were timed.
 
     Parameters
@@ -75,7 +84,7 @@ def mean_seconds(timings):
     return {phase: sum(t.get(phase, 0.0) for t in timed) / len(timed) for phase in phases}
 
 
-def profile_table(outcomes):
+def profile_table(outcomes: Iterable[Outcome]) -> list[str]:
     """The markdown table of where the time went: seconds per notebook by phase, per assignment.
 
     Parameters

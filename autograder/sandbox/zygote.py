@@ -14,6 +14,8 @@ exits with the kernel's exit status, so ``jupyter_client`` can interrupt, kill
 and wait for it as for any kernel.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 import os
@@ -32,11 +34,11 @@ KERNEL_NAME = "bnweek-warm"
 #: Environment variables that set how many threads a BLAS library (OpenBLAS, MKL, OpenMP) starts.
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 #: Imported before forking: what the course's notebooks and hidden tests use, and what a kernel
-#: imports as it starts (its shell, and the debugger ipykernel loads with it: 0.2 s a kernel).
+#: imports as it starts (its shell, and the debugger ipykernel loads with it: 0.08 s a kernel).
 WARM_MODULES = ("numpy", "tensorflow", "matplotlib", "ipykernel.kernelapp", "ipykernel.ipkernel",
-                "ipykernel.zmqshell", "ipykernel.debugger", "IPython.core.history", "sqlite3", "autograder.kernel.tfcheck",
-                "autograder.kernel.remote", "autograder.kernel.probes", "autograder.sandbox.jail",
-                "pyseccomp", "pyprctl")
+                "ipykernel.zmqshell", "ipykernel.debugger", "IPython.core.history", "sqlite3",
+                "autograder.kernel.tfcheck", "autograder.kernel.remote", "autograder.kernel.probes",
+                "autograder.sandbox.jail", "pyseccomp", "pyprctl")
 
 
 # -- the server -----------------------------------------------------------------
@@ -46,7 +48,7 @@ WARM_MODULES = ("numpy", "tensorflow", "matplotlib", "ipykernel.kernelapp", "ipy
 UID_BASE = 1_500_000_000
 
 
-def kernel_uid(number, zygote_pid=None):
+def kernel_uid(number: int, zygote_pid: int | None = None) -> int:
     """The uid (and gid) of this zygote's ``number``-th kernel when the grader is root."""
     return UID_BASE + ((zygote_pid or os.getpid()) % 100_000) * 1000 + number % 1000
 
@@ -129,7 +131,7 @@ def _give_reason(path, reason):
         file.write(reason)
 
 
-def serve(socket_path):
+def serve(socket_path: str) -> None:
     """Import the warm modules, then fork a kernel per request, forever.
 
     Each request is one JSON line on a Unix socket; the reply is the child's pid,
@@ -173,7 +175,7 @@ def serve(socket_path):
         _kill(pid)
 
 
-def exit_reason_path(directory, cwd):
+def exit_reason_path(directory: str, cwd: str) -> str:
     """Where the zygote explains why it killed the kernel that ran in ``cwd``."""
     return os.path.join(directory, "reasons", hashlib.sha1(cwd.encode()).hexdigest())
 
@@ -208,7 +210,7 @@ def _reap(children, selector):
 # -- the client (the kernelspec's argv) ----------------------------------------------
 
 
-def connect(argv):
+def connect(argv: list[str]) -> None:
     """Ask the zygote for a kernel running ``argv``; relay signals; exit as it exits."""
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     client.connect(os.environ[ENV_SOCKET])
@@ -234,7 +236,8 @@ def connect(argv):
 # -- the owner's side ---------------------------------------------------------------
 
 
-def wait_for_socket(socket_path, timeout=120, process=None):
+def wait_for_socket(socket_path: str, timeout: float = 120,
+                    process: subprocess.Popen | None = None) -> None:
     """Wait until a zygote listens on ``socket_path``."""
     deadline = time.monotonic() + timeout
     while not os.path.exists(socket_path):
@@ -263,7 +266,7 @@ class Zygote:
         more threads than cores, OpenBLAS's spinning threads slow every kernel down.
     """
 
-    def __init__(self, python=sys.executable, wait=True, blas_threads=None):
+    def __init__(self, python: str = sys.executable, wait: bool = True, blas_threads: int | None = None) -> None:
         self.directory = tempfile.mkdtemp(prefix="bnweek-zygote-")
         self.socket_path = os.path.join(self.directory, "zygote.sock")
         self.python = python
@@ -286,10 +289,10 @@ class Zygote:
                 env=self._env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
             )
 
-    def alive(self):
+    def alive(self) -> bool:
         return self.process.poll() is None
 
-    def restart(self):
+    def restart(self) -> None:
         """Start a new server on the same socket, after this one died."""
         if self.alive():
             self.process.kill()
@@ -313,18 +316,18 @@ class Zygote:
         with open(os.path.join(spec_dir, "kernel.json"), "w") as file:
             json.dump(spec, file)
 
-    def wait_ready(self, timeout=120):
+    def wait_ready(self, timeout: float = 120) -> None:
         """Block until the zygote listens (it imports TensorFlow first)."""
         wait_for_socket(self.socket_path, timeout, self.process)
 
-    def env(self):
+    def env(self) -> dict[str, str]:
         """Environment variables that route :data:`KERNEL_NAME` to this zygote."""
         return {
             ENV_SOCKET: self.socket_path,
             "JUPYTER_PATH": os.pathsep.join(filter(None, [self.directory, os.environ.get("JUPYTER_PATH")])),
         }
 
-    def close(self):
+    def close(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             try:

@@ -17,12 +17,15 @@ notebook (the course's demonstrations, which train a network to plot it) is
 left unrun, with a note: no cell after the last test can change a grade.
 """
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import copy
 import json
 import queue
 import time
+from typing import TYPE_CHECKING
 
 import nbformat
 import zmq
@@ -35,6 +38,10 @@ from autograder import nbgrader_cells
 from autograder.grading.preprocessors.hidetestinternals import HIDDEN_BEGIN
 from autograder.grading.timing import KERNELS, SETUP, STUDENT, TESTS, Stopwatch
 from autograder.kernel import remote
+
+if TYPE_CHECKING:
+    from jupyter_client import KernelManager
+    from nbformat import NotebookNode
 
 #: The judge's own cells get this long beyond the time a single call may take.
 JUDGE_MARGIN_SECONDS = 60
@@ -127,11 +134,12 @@ class ExecuteApart(Execute):
     kernel_env = Dict(help="{'submission': env, 'judge': env}: each kernel's environment").tag(config=True)
     socket_path = Unicode(help="Where the submission's kernel listens for the judge's calls").tag(config=True)
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.stopwatch = Stopwatch()
 
-    def preprocess(self, nb, resources=None, km=None):
+    def preprocess(self, nb: NotebookNode, resources: dict | None = None,
+                   km: KernelManager | None = None) -> tuple[NotebookNode, dict]:
         """Run every cell; :attr:`stopwatch` then holds the seconds spent per phase."""
         self.stopwatch = Stopwatch()
         NotebookClient.__init__(self, nb, km)
@@ -296,7 +304,7 @@ class ExecuteApart(Execute):
         if printed:  # what the student's functions printed, shown as if they had run here
             cell.outputs.insert(0, nbformat.v4.new_output("stream", name="stdout", text=printed))
 
-    def output(self, outs, msg, display_id, cell_index):
+    def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> NotebookNode | None:
         """nbclient's output handling, within :data:`MAX_OUTPUTS` and :data:`MAX_OUTPUT_BYTES` per notebook."""
         self._outputs += 1
         self._output_bytes += len(json.dumps(msg.get("content", {}), default=str))

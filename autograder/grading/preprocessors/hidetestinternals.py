@@ -1,12 +1,18 @@
 """Keep hidden tests out of what students see, and fail tests a dead kernel never ran."""
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from autograder.nbgrader_cells import is_test
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 #: Where a test cell's hidden region starts and ends (nbgrader's markers).
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -27,7 +33,7 @@ class HideTestInternals(NbGraderPreprocessor):
         help="What replaces the hidden-test region of a test cell.",
     ).tag(config=True)
 
-    def preprocess_cell(self, cell, resources, cell_index):
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, cell_index: int) -> tuple[NotebookNode, dict]:
         if is_test(cell):
             cell.source = HIDDEN_REGION.sub(self.placeholder, cell.source)
             for output in cell.get("outputs", []):
@@ -36,7 +42,7 @@ class HideTestInternals(NbGraderPreprocessor):
         return cell, resources
 
 
-def mark_unreached_tests(notebook, problem):
+def mark_unreached_tests(notebook: NotebookNode, problem: str) -> None:
     """Fail every test cell the kernel did not finish, saying why.
 
     nbgrader scores a test cell without an error as passed. After the kernel died,

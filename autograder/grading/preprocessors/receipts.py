@@ -12,13 +12,19 @@ submission (:mod:`autograder.kernel.remote`); the receipts double-check that eve
 test cell, in whichever kernel, ran to its end.
 """
 
+from __future__ import annotations
+
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder.nbgrader_cells import grade_id, is_test
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 METADATA_KEY = "bnweek_receipt"
 RECEIPT = re.compile(r"^bnweek-receipt [0-9a-f]+ \S+\n?", re.MULTILINE)
@@ -27,7 +33,7 @@ RECEIPT = re.compile(r"^bnweek-receipt [0-9a-f]+ \S+\n?", re.MULTILINE)
 class AddReceipts(NbGraderPreprocessor):
     """Append a receipt-printing line to every autograded test cell (before execution)."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         nonce = secrets.token_hex(16)
         nb.metadata[METADATA_KEY] = nonce
         for cell in nb.cells:
@@ -39,7 +45,7 @@ class AddReceipts(NbGraderPreprocessor):
 class CheckReceipts(NbGraderPreprocessor):
     """Fail test cells that show no receipt; remove receipts and the receipt lines (after execution)."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         nonce = nb.metadata.pop(METADATA_KEY, None)
         if nonce is None:
             return nb, resources
