@@ -12,6 +12,7 @@ import atexit
 import copy
 import io
 import os
+import secrets
 import shutil
 import stat
 import tarfile
@@ -25,6 +26,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import IgnorePattern, LimitOutput
 
 from autograder.course import COURSE_CODE
+from autograder.grading import kept_judge
 from autograder.grading.preprocessors.executeapart import ExecuteApart, GraderFault
 from autograder.grading.preprocessors.hidetestinternals import mark_unreached_tests
 from autograder.grading.preprocessors.receipts import CheckReceipts
@@ -37,6 +39,7 @@ from autograder.sandbox.limits import DEFAULT_LIMITS, Jail
 if TYPE_CHECKING:
     from traitlets.config import Config
 
+    from autograder.grading.kept_judge import KeptJudge
     from autograder.sandbox.limits import Limits
 
 
@@ -146,8 +149,8 @@ def unpack_folder(packed: bytes, destination: str | os.PathLike[str]) -> None:
         tar.extractall(destination, filter="data")  # plain files and folders, inside destination only
 
 
-def kernel_folders(ipc_directory: str, files: bytes) -> dict:
-    """Each kernel's folders for one notebook, made under ``ipc_directory``.
+def kernel_folders(ipc_directory: str, files: bytes, judge: KeptJudge | None = None) -> dict:
+    """Each kernel's folders for one notebook, made under ``ipc_directory`` (a kept judge has its own).
 
     Returns
     -------
@@ -156,24 +159,33 @@ def kernel_folders(ipc_directory: str, files: bytes) -> dict:
         every kernel its own working copy and socket folder, and the folder of the
         socket the judge calls the submission through.
     """
-    folders = {}
-    for role in ("submission", "judge"):
-        folders[role] = {"work": os.path.join(ipc_directory, f"{role}-work"),
-                         "sockets": os.path.join(ipc_directory, role)}
-        os.makedirs(folders[role]["sockets"])
+    folders = {"submission": {"work": os.path.join(ipc_directory, "submission-work"),
+                              "sockets": os.path.join(ipc_directory, "submission")}}
+    os.makedirs(folders["submission"]["sockets"])
     unpack_folder(files, folders["submission"]["work"])
-    os.makedirs(folders["judge"]["work"])
+    if judge is not None:
+        folders["judge"] = {"work": judge.folders["work"], "sockets": judge.folders["sockets"]}
+        folders["calls"] = judge.folders["calls"]
+        return folders
+    folders["judge"] = {"work": os.path.join(ipc_directory, "judge-work"), "sockets": os.path.join(ipc_directory, "judge")}
+    for folder in folders["judge"].values():
+        os.makedirs(folder)
     folders["calls"] = os.path.join(ipc_directory, "calls")
     os.makedirs(folders["calls"])
     os.chmod(folders["calls"], 0o755)  # the judge, another uid, connects to the socket made there
     return folders
 
 
-def jails(folders: dict, limits: Limits, confined: bool, readable: tuple[str, ...]) -> dict[str, Jail]:
-    """The :class:`~autograder.sandbox.limits.Jail` of the submission's kernel and of the judge's."""
+def jails(folders: dict, limits: Limits, confined: bool, readable: tuple[str, ...],
+          kept: bool = False) -> dict[str, Jail]:
+    """The :class:`~autograder.sandbox.limits.Jail` of the submission's kernel and of the judge's.
+
+    A judge ``kept`` between notebooks gets a few notebooks' time (:func:`~autograder.grading.kept_judge.judge_limits`).
+    """
     submission = Jail(limits=limits, workdir=folders["submission"]["work"], confined=confined,
                       sockets=(folders["submission"]["sockets"], folders["calls"]), readable=readable)
-    judge = Jail(limits=replace(limits, cpu_seconds=max(limits.cpu_seconds, limits.wall_seconds)),
+    judge_limits = kept_judge.judge_limits(limits) if kept else limits
+    judge = Jail(limits=replace(judge_limits, cpu_seconds=max(judge_limits.cpu_seconds, judge_limits.wall_seconds)),
                  workdir=folders["judge"]["work"], sockets=(folders["judge"]["sockets"],),
                  readable=(*readable, folders["calls"]), confined=confined, role="judge")
     return {"submission": submission, "judge": judge}
@@ -191,7 +203,7 @@ def _exit_reason(cwd):
 
 
 def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True, limits: Limits = DEFAULT_LIMITS,
-            confined: bool = True, roles: dict | None = None) -> Executed:
+            confined: bool = True, roles: dict | None = None, keep_judge: bool = True) -> Executed:
     """Execute a sanitized submission notebook with the files of its folder.
 
     Parameters
@@ -215,6 +227,9 @@ def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True,
         run the test cells in a judge kernel apart from the submission's code
         (:class:`~autograder.grading.preprocessors.executeapart.ExecuteApart`). Without
         it, every cell runs in one kernel, as under plain nbgrader.
+    keep_judge : bool
+        With warm kernels, keep the judge for this worker's next notebook
+        (:mod:`autograder.grading.kept_judge`) instead of starting one per notebook.
 
     Returns
     -------
@@ -222,21 +237,27 @@ def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True,
     """
     # Short, because socket paths are limited; the judge works in here, out of the submission's reach.
     ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-", dir=IPC_BASE)
-    folders = kernel_folders(ipc_directory, files)
-    socket_path = os.path.join(folders["calls"], "calls")
-    kernel_env = {}
     config = copy.deepcopy(config)  # Config.copy is shallow: the caller's sections stay as they are
     config.Execute.shutdown_kernel = "immediate"  # nothing in a finished kernel is worth waiting for
     if limits.cell_seconds:
         config.Execute.timeout = int(limits.cell_seconds)
+    judge = None
+    if warm:
+        ensure_warm_kernels()  # before the judge's key, which names the zygote
+    if warm and roles and keep_judge:
+        key = (os.environ.get(zygote.ENV_SOCKET), limits, confined, config.Execute.timeout, str(COURSE_CODE))
+        judge = kept_judge.take(key, limits, IPC_BASE)
+    folders = kernel_folders(ipc_directory, files, judge)
+    # a new name for each notebook: nothing a submission left in a kept judge's folder is ever called
+    socket_path = os.path.join(folders["calls"], f"calls-{secrets.token_hex(8)}")
+    kernel_env = {}
     config.ExecuteApart.roles = roles
     config.ExecuteApart.judge_path = folders["judge"]["work"]
     config.ExecuteApart.call_seconds = float(config.Execute.timeout)
     config.ExecuteApart.socket_path = socket_path
     if warm:
-        ensure_warm_kernels()
         kernel_env = {role: dict(os.environ, **jail.to_env())
-                      for role, jail in jails(folders, limits, confined, (str(COURSE_CODE),)).items()}
+                      for role, jail in jails(folders, limits, confined, (str(COURSE_CODE),), kept=judge is not None).items()}
         kernel_env["submission"][remote.ENV_SOCKET] = socket_path  # opened before the kernel's first cell
         config.Execute.kernel_name = zygote.KERNEL_NAME
         # Unix sockets, not TCP: a kernel without network can still talk to us.
@@ -249,14 +270,17 @@ def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True,
     started = time.monotonic()
     problem = fault = ""
     stopwatch = Stopwatch()
+    judge_fit = False
     for step in EXECUTION_STEPS:
         try:
             if step is ExecuteApart:
                 executor = step(config=config)
+                executor.kept = judge
                 try:
                     notebook, resources = executor(notebook, resources)
                 finally:
                     stopwatch.add(executor.stopwatch.seconds)  # its phases: kernels, setup, student, tests
+                    judge_fit = executor.judge_fit
             else:
                 with stopwatch.phase(RECEIPTS if step is CheckReceipts else STEPS):
                     notebook, resources = step(config=config)(notebook, resources)
@@ -275,5 +299,7 @@ def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True,
             break
     if not problem and not fault and (reason := _exit_reason(folders["submission"]["work"])):
         problem = f"the submission's kernel was stopped: {reason}"  # killed while the judge was calling it
+    if judge is not None:
+        kept_judge.release(judge, fit=judge_fit and not problem and not fault)
     shutil.rmtree(ipc_directory, ignore_errors=True)
     return Executed(nbformat.writes(notebook), problem, time.monotonic() - started, fault, stopwatch.as_dict())

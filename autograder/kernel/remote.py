@@ -95,7 +95,7 @@ def kernel_call(function: Callable[..., object], *arguments: object) -> str:
     ----------
     function : callable
         A function of this module (:func:`listen`, :func:`serve_calls`, :func:`install`,
-        :func:`hang_up`).
+        :func:`hang_up`, :func:`forget`, :func:`fit_for_reuse`).
     *arguments
         Its arguments: literals (strings, numbers, lists of them).
 
@@ -217,6 +217,7 @@ class Submission:
         self.connection: socket.socket | None = None
         self.pid: int | None = None
         self.broken = ""
+        self.signalled = False  # a call had to be interrupted
 
     def _connect(self, seconds):
         if self.connection is None:
@@ -300,6 +301,7 @@ class Submission:
         raise SubmissionError(why)
 
     def _signal(self, signum):
+        self.signalled = True
         if self.pid is not None:
             try:
                 os.kill(self.pid, signum)
@@ -366,6 +368,33 @@ def hang_up() -> None:
     """In the judge, after each test cell: release the submission's kernel."""
     if _submission is not None:
         _submission.hang_up()
+
+
+def fit_for_reuse() -> None:
+    """In the judge, after a notebook: raise unless its calls went as calls should.
+
+    A judge that had to interrupt a call, or lost the submission's kernel, is not
+    kept for another notebook (:mod:`autograder.grading.kept_judge`).
+    """
+    if _submission is not None and (_submission.broken or _submission.signalled):
+        raise RuntimeError(_submission.broken or "a call to the submission was interrupted")
+
+
+def forget() -> None:
+    """In a kept judge, before its next notebook: forget the last one, as a new kernel would.
+
+    IPython's reset empties the namespace (the last notebook's proxies, the hidden
+    tests' names) and starts the execution count again; the modules stay imported,
+    which is what makes a kept judge fast.
+    """
+    from IPython import get_ipython
+
+    global _submission
+    if _submission is not None:
+        _submission.hang_up()
+        atexit.unregister(_submission.hang_up)
+        _submission = None
+    get_ipython().reset(new_session=True)
 
 
 class _Probes:

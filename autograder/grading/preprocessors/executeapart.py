@@ -100,6 +100,16 @@ class GraderFault(RuntimeError):
     """The grader failed, not the submission (a kernel that could not start, a judge that died)."""
 
 
+class Judge(Execute):
+    """nbgrader's Execute for the judge's kernel; it remembers whether a cell ran out of time."""
+
+    timed_out = False
+
+    async def _async_handle_timeout(self, timeout: int, cell: NotebookNode | None = None) -> dict | None:
+        self.timed_out = True
+        return await super()._async_handle_timeout(timeout, cell)
+
+
 class ExecuteApart(Execute):
     """Execute a notebook in two kernels: the submission's cells in one, its tests in the other.
 
@@ -123,6 +133,11 @@ class ExecuteApart(Execute):
     kernel_env : dict
         ``{"submission": env, "judge": env}``: each kernel's environment variables
         (its limits and scratch folders); a kernel not named inherits ours.
+    kept : KeptJudge or None
+        Set before :meth:`preprocess` to grade with a judge kept between notebooks
+        (:mod:`autograder.grading.kept_judge`): its running kernel is used, or the one
+        started here is left running in it. :attr:`judge_fit` then says whether the
+        notebook went as it should, so that the judge may grade another.
     """
 
     roles = Dict(allow_none=True, default_value=None,
@@ -137,11 +152,14 @@ class ExecuteApart(Execute):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.stopwatch = Stopwatch()
+        self.kept = None
+        self.judge_fit = False
 
     def preprocess(self, nb: NotebookNode, resources: dict | None = None,
                    km: KernelManager | None = None) -> tuple[NotebookNode, dict]:
         """Run every cell; :attr:`stopwatch` then holds the seconds spent per phase."""
         self.stopwatch = Stopwatch()
+        self.judge_fit = False
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
@@ -151,14 +169,17 @@ class ExecuteApart(Execute):
         with contextlib.ExitStack() as kernels:
             try:  # nothing of the submission has run yet: a failure here is the grader's
                 kernels.callback(self._stop, clients)
-                for client in clients.values():
+                starting = {name: client for name, client in clients.items() if client.km is None}
+                for client in starting.values():
                     client.km = client.create_kernel_manager()
                     client.km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
                     # A new kernel's sockets appear a moment after its client connects: try again soon
                     # (ZeroMQ waits 100 ms between attempts by default).
                     client.km.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
                 with self.stopwatch.phase(KERNELS):
-                    run_sync(self._start_kernels)(clients)  # at once: each start is mostly waiting
+                    if judge is not None and "judge" not in starting:  # a kept judge forgets the last notebook
+                        self._silently(judge, remote.forget)
+                    run_sync(self._start_kernels)(starting)  # at once: each start is mostly waiting
                     info = self.wait_for_reply(self.kc.kernel_info())
                     self.nb.metadata["language_info"] = info["content"]["language_info"]
                     if judge is not None:
@@ -175,13 +196,31 @@ class ExecuteApart(Execute):
                 self._run_cell(judge, cell, resources, index)
                 if tests_left and nbgrader_cells.is_test(cell):
                     tests_left.discard(nbgrader_cells.grade_id(cell))
+            if self.kept is not None and judge is not None:
+                self.judge_fit = self._fit(judge)
+                if self.judge_fit:
+                    self.kept.client = judge
         self.set_widgets_metadata()
         return self.nb, self.resources
 
+    def _fit(self, judge):
+        """Whether the judge may grade another notebook: alive, no cell out of time, its calls as they should be."""
+        if judge.timed_out or not run_sync(judge.km.is_alive)():
+            return False
+        try:
+            self._silently(judge, remote.fit_for_reuse)
+        except Exception:  # noqa: BLE001  (it is then shut down, as a judge always was)
+            return False
+        return True
+
     def _stop(self, clients):
-        """Shut every kernel down, side by side: each shutdown is mostly waiting for a process to end."""
+        """Shut every kernel down, side by side, except a judge kept for the next notebook.
+
+        Each shutdown is mostly waiting for a process to end.
+        """
+        stopping = [client for name, client in clients.items() if not (name == "judge" and self.judge_fit)]
         with self.stopwatch.phase(KERNELS):
-            run_sync(_together)(*(self._cleanup(client) for client in clients.values()))
+            run_sync(_together)(*(self._cleanup(client) for client in stopping))
 
     @staticmethod
     async def _cleanup(client):
@@ -197,14 +236,19 @@ class ExecuteApart(Execute):
                 client.log.warning("a kernel could not be shut down: %s: %s", type(error).__name__, error)
 
     def _judge(self, nb):
-        """A second client for the same notebook, whose kernel runs in ``judge_path``."""
+        """A second client for the same notebook, whose kernel runs in ``judge_path``: the kept one, if any."""
+        kept = self.kept.client if self.kept is not None else None
+        if kept is not None:
+            kept.nb = nb
+            kept.reset_execution_trackers()
+            return kept
         config = copy.deepcopy(self.config)
         config.Execute.timeout = int(self.call_seconds) + JUDGE_MARGIN_SECONDS
         if self.judge_ip:  # Unix sockets, in a folder only the judge's kernel sees
             config.KernelManager.ip = self.judge_ip
         elif "ip" in self.config.KernelManager:
             config.KernelManager.ip = self.config.KernelManager.ip + "-judge"
-        judge = Execute(config=config)
+        judge = Judge(config=config)
         NotebookClient.__init__(judge, nb)
         judge.reset_execution_trackers()
         judge._check_assign_resources({"metadata": {"path": self.judge_path}})

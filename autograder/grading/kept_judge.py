@@ -1,0 +1,167 @@
+"""The judge kernel, kept from one notebook to the next on the same worker.
+
+Starting a kernel, and warming TensorFlow up in it (its first ops find and set up
+their kernels), costs more than most notebooks' hidden tests. The judge runs only
+the course's code and hears from a submission's kernel only plain data
+(:mod:`autograder.kernel.remote`), so a worker keeps its judge for its next
+notebook. Before each notebook the judge forgets the last one
+(:func:`autograder.kernel.remote.forget`: a fresh namespace and execution count)
+and binds the new submission's proxies.
+
+A judge is kept only after a notebook in which nothing went wrong, as
+:class:`~autograder.grading.preprocessors.executeapart.ExecuteApart` judges it (no
+grader fault, no dead kernel, no call that had to be stopped, no judge cell out of
+time), and only while it is young (:data:`KEEP_NOTEBOOKS`, and no older than one
+notebook's wall-clock limit); otherwise it is shut down and the next notebook
+starts a fresh one. Its folders are its own: its working folder, its socket
+folder, and the folder where each submission's kernel opens the socket the judge
+calls it through, which is emptied after every notebook.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing.util
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from jupyter_core.utils import run_sync
+
+if TYPE_CHECKING:
+    from nbgrader.preprocessors import Execute
+
+    from autograder.sandbox.limits import Limits
+
+#: Notebooks one judge grades before it is replaced (it accumulates TensorFlow's caches).
+KEEP_NOTEBOOKS = 50
+#: A kept judge's time limits are this many times one notebook's: it is replaced once older
+#: than one notebook's wall-clock limit, so the notebook it is grading then still has all of its own.
+LIFETIME = 3
+
+_kept = threading.local()  # a Dask worker may execute notebooks in several threads: one judge each
+_every: set[KeptJudge] = set()  # every thread's, shut down when this process ends
+_every_lock = threading.Lock()
+_exit_hooks: list = []
+
+
+@dataclass(eq=False)
+class KeptJudge:
+    """One worker's judge and its folders.
+
+    Attributes
+    ----------
+    key : tuple
+        What the judge was started for (zygote, limits, confinement, time limits); a
+        notebook that needs another judge does not get this one.
+    folders : dict
+        ``{"root", "work", "sockets", "calls"}``: the judge's own folders.
+    client : Execute or None
+        The judge's nbgrader client, its kernel running; ``None`` until it starts.
+    started : float
+        When it was made (``time.monotonic()``).
+    notebooks : int
+        Notebooks it has graded.
+    """
+
+    key: tuple
+    folders: dict
+    client: Execute | None = None
+    started: float = field(default_factory=time.monotonic)
+    notebooks: int = 0
+
+    def young(self, limits: Limits) -> bool:
+        """Whether the judge may grade another notebook."""
+        age = time.monotonic() - self.started
+        return self.notebooks < KEEP_NOTEBOOKS and (not limits.wall_seconds or age < limits.wall_seconds)
+
+
+def judge_limits(limits: Limits) -> Limits:
+    """A kept judge's limits: a few notebooks' time, so that its age, not its limits, ends it."""
+    time_limit = max(limits.cpu_seconds, limits.wall_seconds)
+    return replace(limits, cpu_seconds=LIFETIME * time_limit, wall_seconds=LIFETIME * limits.wall_seconds)
+
+
+def _new(key: tuple, directory: str) -> KeptJudge:
+    root = tempfile.mkdtemp(prefix="bnweek-judge-", dir=directory)
+    folders = {"root": root, "work": os.path.join(root, "work"), "sockets": os.path.join(root, "sockets"),
+               "calls": os.path.join(root, "calls")}
+    for name in ("work", "sockets", "calls"):
+        os.makedirs(folders[name])
+    os.chmod(folders["calls"], 0o755)  # the judge, another uid, connects to the socket made there
+    return KeptJudge(key, folders)
+
+
+def _alive(judge: KeptJudge) -> bool:
+    client = judge.client
+    return client is not None and client.km is not None and bool(run_sync(client.km.is_alive)())
+
+
+def take(key: tuple, limits: Limits, directory: str) -> KeptJudge:
+    """This thread's judge for a notebook needing ``key``: the kept one if it still fits, else a new one.
+
+    A new one has folders but no kernel yet; the notebook's execution starts it.
+    """
+    judge = getattr(_kept, "judge", None)
+    _kept.judge = None
+    if judge is not None and judge.key == key and judge.young(limits) and _alive(judge):
+        return judge
+    if judge is not None:
+        discard(judge)
+    return _new(key, directory)
+
+
+def _empty(folder: str) -> None:
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+
+
+def release(judge: KeptJudge, fit: bool) -> None:
+    """After a notebook: keep the judge for this thread's next one if ``fit``, else shut it down.
+
+    ``fit`` is whether the notebook ran without anything going wrong. Whatever the
+    submission's kernel left in the call folder (it could write there) is removed
+    first; a judge whose folder cannot be emptied is not kept.
+    """
+    if fit and judge.client is not None:
+        judge.notebooks += 1
+        try:
+            _empty(judge.folders["calls"])
+        except OSError:
+            fit = False
+    if not fit or judge.client is None:
+        discard(judge)
+        return
+    with _every_lock:
+        if not _exit_hooks:  # shut down when this process ends: atexit, or multiprocessing's exit in a pool worker
+            atexit.register(discard_every)
+            _exit_hooks.append(multiprocessing.util.Finalize(None, discard_every, exitpriority=10))
+        _every.add(judge)
+    _kept.judge = judge
+
+
+def discard(judge: KeptJudge) -> None:
+    """Shut a judge's kernel down and remove its folders."""
+    with _every_lock:
+        _every.discard(judge)
+    client, judge.client = judge.client, None
+    if client is not None and client.km is not None:
+        try:
+            run_sync(client._async_cleanup_kernel)()
+        except Exception as error:  # noqa: BLE001  (its zygote kills it when this process ends)
+            client.log.warning("a judge kernel could not be shut down: %s: %s", type(error).__name__, error)
+    shutil.rmtree(judge.folders["root"], ignore_errors=True)
+
+
+def discard_every() -> None:
+    """Shut down every kept judge of this process (as it ends)."""
+    _kept.judge = None
+    for judge in list(_every):
+        discard(judge)

@@ -1,0 +1,113 @@
+"""A worker keeps its judge from one notebook to the next, and gives it up whenever a notebook went wrong.
+
+Every notebook here runs through :func:`autograder.grading.execution.execute` with
+warm, confined kernels, as a worker runs it. A test cell in the judge prints a token
+kept in the judge's ``sys`` module: the same token means the same judge process.
+"""
+
+import os
+import re
+
+import nbformat
+import pytest
+
+from autograder.course import nbgrader_config
+from autograder.grading import execution, kept_judge
+from autograder.sandbox.limits import Limits
+
+pytestmark = pytest.mark.grading
+
+ROLES = {"tests": ["test_f"], "split": [], "setup": ["setup"], "functions": ["f"]}
+WHICH_JUDGE = ("import sys\nsys.__dict__.setdefault('bnweek_token', __import__('secrets').token_hex(8))\n"
+               "print('judge', sys.bnweek_token)\n")
+
+
+def _notebook(cells, answer="def f(x):\n    return 2 * x", test="assert f(21) == 42"):
+    return cells.notebook(cells.setup(source="import numpy as np"), cells.answer("f", answer),
+                          cells.test("test_f", WHICH_JUDGE + test))
+
+
+def _grade(notebook, tmp_path, **kwargs):
+    """Execute one notebook as a worker does; return (Executed, the judge's token, the test cell's text)."""
+    executed = execution.execute(nbformat.writes(notebook), execution.pack_folder(tmp_path)[0],
+                                 nbgrader_config(tmp_path / "course"), roles=ROLES, **kwargs)
+    test_cell = nbformat.reads(executed.notebook, as_version=4).cells[2]
+    text = "".join(o.get("text", "") + o.get("evalue", "") for o in test_cell.outputs)
+    token = re.search(r"judge (\w+)", text)
+    return executed, token and token.group(1), text
+
+
+@pytest.fixture(autouse=True)
+def no_judge_left():
+    kept_judge.discard_every()
+    yield
+    kept_judge.discard_every()
+
+
+def _kept():
+    return getattr(kept_judge._kept, "judge", None)
+
+
+def test_the_next_notebook_gets_the_same_judge_with_nothing_of_the_last(cells, tmp_path):
+    """Is the judge kept, and does it forget the last notebook's names and execution count?"""
+    first, token, _ = _grade(_notebook(cells, test="leftover = 'from the first notebook'\nassert f(21) == 42"),
+                             tmp_path)
+    assert not first.problem and not first.fault and token
+    second, again, text = _grade(_notebook(cells, test="assert 'leftover' not in globals(), 'remembered'\n"
+                                                       "assert f(2) == 4"), tmp_path)
+    assert again == token, "the second notebook had a judge of its own"
+    assert not second.problem and "remembered" not in text and "Error" not in text, text
+    cell = nbformat.reads(second.notebook, as_version=4).cells[2]
+    assert cell.execution_count == nbformat.reads(first.notebook, as_version=4).cells[2].execution_count
+    assert _kept().notebooks == 2
+
+
+def test_a_judge_is_not_kept_past_a_call_it_had_to_stop(cells, tmp_path):
+    """Does a notebook whose test ran out of time (its call interrupted) leave the next notebook a new judge?"""
+    endless = "def f(x):\n    import time\n    time.sleep(600)\n    return 2 * x"
+    limits = Limits(cell_seconds=3)
+    stopped, token, text = _grade(_notebook(cells, answer=endless), tmp_path, limits=limits)
+    assert any(o.output_type == "error" for o in nbformat.reads(stopped.notebook, as_version=4).cells[2].outputs)
+    assert _kept() is None
+    _, again, _ = _grade(_notebook(cells), tmp_path, limits=limits)
+    assert again and again != token
+
+
+def test_what_a_submission_leaves_in_the_call_folder_is_removed(cells, tmp_path):
+    """Can a submission leave a file where the next submission's socket will be? (The folder is emptied.)"""
+    plant = ("import os\nfolder = os.path.dirname(os.environ['BNWEEK_JUDGE_SOCKET'])\n"
+             "for name in ('planted', 'calls-0000000000000000'):\n    open(os.path.join(folder, name), 'w').write('x')\n"
+             "def f(x):\n    return 2 * x")
+    executed, token, _ = _grade(_notebook(cells, answer=plant), tmp_path)
+    assert not executed.problem and token
+    judge = _kept()
+    assert judge is not None and os.listdir(judge.folders["calls"]) == []
+    _, again, text = _grade(_notebook(cells), tmp_path)
+    assert again == token and "Error" not in text, text
+
+
+def test_a_judge_is_replaced_once_it_has_graded_its_share(cells, tmp_path, monkeypatch):
+    """After KEEP_NOTEBOOKS notebooks, does the next one start a new judge?"""
+    monkeypatch.setattr(kept_judge, "KEEP_NOTEBOOKS", 1)
+    _, token, _ = _grade(_notebook(cells), tmp_path)
+    _, again, _ = _grade(_notebook(cells), tmp_path)
+    assert token and again and again != token
+
+
+def test_without_keeping_every_notebook_has_its_own_judge(cells, tmp_path):
+    """With ``keep_judge=False``, is each notebook's judge a new process, as before?"""
+    _, token, _ = _grade(_notebook(cells), tmp_path, keep_judge=False)
+    _, again, _ = _grade(_notebook(cells), tmp_path, keep_judge=False)
+    assert token and again and again != token and _kept() is None
+
+
+def test_a_discarded_judge_leaves_no_process_and_no_folder(cells, tmp_path):
+    """Does giving a judge up (as a worker does when it ends) stop its kernel and remove its folders?"""
+    _grade(_notebook(cells), tmp_path)
+    judge = _kept()
+    pid = judge.client.km.provisioner.process.pid  # the kernel's client, which the zygote's kernel lives as long as
+    root = judge.folders["root"]
+    kept_judge.discard_every()
+    assert not os.path.exists(root) and _kept() is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
