@@ -86,7 +86,15 @@ def _start_kernel_child(request, log_directory, number):
     from autograder.sandbox import jail as confinement
     from autograder.sandbox.limits import ENV_JAIL, Jail
 
+    import pyprctl
+
+    zygote_pid = os.getppid()
     os.setsid()
+    # The keeper dies with the zygote, and the kernel with its keeper (the kernel's own death
+    # signal): nothing outlives a zygote that was killed.
+    pyprctl.set_pdeathsig(signal.SIGKILL)
+    if os.getppid() != zygote_pid:  # the zygote died before the signal was set
+        os._exit(1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     env = dict(request["env"])
     jail = Jail.from_env(env)

@@ -44,6 +44,7 @@ def kernels_running():
 
 
 def test_a_zygote_that_dies_mid_batch_is_restarted_and_its_notebooks_regraded(tmp_path, monkeypatch):
+    """Are its notebooks graded in full by the next zygote, and does nothing of the dead one live on?"""
     if os.getuid() != 0:
         pytest.skip("finds the kernels by their own uids, which only a root grader gives them")
     started = []
@@ -69,6 +70,10 @@ def test_a_zygote_that_dies_mid_batch_is_restarted_and_its_notebooks_regraded(tm
     assert len(started) >= 2, "the zygote was started again"
     for outcome in outcomes:
         assert (outcome.status, outcome.total) == (GRADED, outcome.max_score), outcome
+    deadline = time.monotonic() + 10  # the killed zygote's kernels, and every kept judge, are gone
+    while kernels_running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert kernels_running() == []
 
 
 def test_kernels_that_cannot_start_are_grader_errors_never_zeros(tmp_path, monkeypatch, caplog):
