@@ -50,6 +50,8 @@ INTERRUPT_GRACE_SECONDS = 5
 KERNEL_STOPPED = "the kernel running your code stopped (it crashed, exited or was killed)"
 #: Calls to names that start with this go to :mod:`autograder.kernel.probes`, not to the submission's names.
 PROBE_PREFIX = "probes."
+#: Frames between IPython's and the code TensorFlow runs for the grader (:func:`below_ipython`).
+DEEP_FRAMES = 48
 #: Environment variable naming the socket a warm kernel listens on from its start.
 ENV_SOCKET = "BNWEEK_JUDGE_SOCKET"
 _HEADER = struct.Struct("!Q")
@@ -95,7 +97,8 @@ def kernel_call(function: Callable[..., object], *arguments: object) -> str:
     ----------
     function : callable
         A function of this module (:func:`listen`, :func:`serve_calls`, :func:`install`,
-        :func:`hang_up`, :func:`forget`, :func:`fit_for_reuse`).
+        :func:`hang_up`, :func:`forget`, :func:`fit_for_reuse`, :func:`stage_tests`,
+        :func:`run_test`).
     *arguments
         Its arguments: literals (strings, numbers, lists of them).
 
@@ -155,7 +158,7 @@ def serve_calls(seconds: float) -> None:
             _send_frame(connection, str(os.getpid()).encode())
             while True:
                 name, request = json.loads(_recv_frame(connection))
-                reply = answer(str(name), str(request))
+                reply = below_ipython(answer, str(name), str(request))
                 sys.stdout.flush()
                 _send_frame(connection, reply.encode())
         except (EOFError, OSError, ValueError):
@@ -370,6 +373,48 @@ def hang_up() -> None:
         _submission.hang_up()
 
 
+_tests: dict[int, str] = {}
+
+
+def stage_tests(sources: dict[int, str]) -> None:
+    """In the judge, before a notebook's cells: the code of its test cells, by cell index (:func:`run_test`)."""
+    _tests.clear()
+    _tests.update(sources)
+
+
+def below_ipython(function: Callable[..., Any], *args: Any, depth: int = DEEP_FRAMES) -> Any:
+    """``function(*args)``, called ``depth`` small frames further down the stack.
+
+    TensorFlow records the innermost 30 or so Python frames of every op it runs,
+    with their line numbers. Above a cell sit IPython's and ipykernel's long
+    functions, whose line numbers take long to find: a third of a small op's time
+    on a kernel's main thread, which no other thread and no script pays. Called
+    from below :data:`DEEP_FRAMES` frames of this function, TensorFlow no longer
+    reaches them. The frames are hidden from tracebacks (``__tracebackhide__``).
+    """
+    __tracebackhide__ = True
+    if depth > 0:
+        return below_ipython(function, *args, depth=depth - 1)
+    return function(*args)
+
+
+def _run_staged(index):
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    source = _tests[index]
+    exec(compile(source, shell.compile.cache(source, shell.execution_count), "exec"), shell.user_ns)  # noqa: S102
+
+
+def run_test(index: int) -> None:
+    """In the judge: run the code staged for test cell ``index`` in the kernel's namespace, below IPython's frames.
+
+    The cell's lines show in tracebacks as any cell's do (:func:`below_ipython` says why this is faster).
+    """
+    __tracebackhide__ = True
+    below_ipython(_run_staged, index)
+
+
 def fit_for_reuse() -> None:
     """In the judge, after a notebook: raise unless its calls went as calls should.
 
@@ -394,6 +439,7 @@ def forget() -> None:
         _submission.hang_up()
         atexit.unregister(_submission.hang_up)
         _submission = None
+    _tests.clear()
     get_ipython().reset(new_session=True)
 
 

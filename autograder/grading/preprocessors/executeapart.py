@@ -266,10 +266,35 @@ class ExecuteApart(Execute):
         await asyncio.gather(*(start(name, client) for name, client in clients.items()))
 
     def _connect(self, judge):
-        """Open the submission's socket for calls (before any of its cells run); bind the proxies in the judge."""
+        """Open the submission's socket for calls (before any of its cells run); bind the proxies in the judge.
+
+        The judge also gets the code of every test cell it will run, so that each
+        cell's request names its cell and :func:`~autograder.kernel.remote.run_test`
+        runs it (below IPython's frames; its docstring says why).
+        """
         self._silently(self, remote.listen, self.socket_path)
         self._silently(judge, remote.install, self.socket_path, list(self.roles.get("functions", [])),
                        self.call_seconds)
+        self._silently(judge, remote.stage_tests, self._judged_sources())
+
+    def _judged_sources(self):
+        """``{cell index: code the judge runs}`` for the notebook's test cells (a split test's hidden part)."""
+        sources = {}
+        for index, cell in enumerate(self.nb.cells):
+            grade_id = nbgrader_cells.grade_id(cell)
+            if cell.cell_type != "code":
+                continue
+            if grade_id in self.roles.get("tests", ()):
+                sources[index] = cell.source
+            elif grade_id in self.roles.get("split", ()) and HIDDEN_BEGIN in cell.source:
+                sources[index] = self._hidden_part(cell)
+        return sources
+
+    @staticmethod
+    def _hidden_part(cell):
+        """What of a split test cell runs in the judge: its hidden region, from the marker on."""
+        _, marker, hidden = cell.source.partition(HIDDEN_BEGIN)
+        return marker + hidden
 
     @staticmethod
     def _silently(client, function, *arguments):
@@ -320,15 +345,14 @@ class ExecuteApart(Execute):
         the judge's part decides: what the submission does to its own kernel can
         only cost it points.
         """
-        visible, marker, hidden = cell.source.partition(HIDDEN_BEGIN)
         shown = copy.deepcopy(cell)
-        shown.source = visible
+        shown.source = cell.source.partition(HIDDEN_BEGIN)[0]
         self.preprocess_cell(shown, resources, index)
         cell.execution_count, cell.outputs = shown.execution_count, shown.outputs
         if any(output.output_type == "error" for output in shown.outputs):
             return
         judged = copy.deepcopy(cell)
-        judged.source, judged.outputs = marker + hidden, []
+        judged.source, judged.outputs = self._hidden_part(cell), []
         self._run_test(judge, judged, index)
         cell.outputs = shown.outputs + judged.outputs
 
@@ -337,7 +361,11 @@ class ExecuteApart(Execute):
         serving = self.kc.execute(remote.kernel_call(remote.serve_calls, judge.timeout), silent=True,
                                   store_history=False)
         try:
-            judge.execute_cell(cell, index, store_history=True)
+            source, cell.source = cell.source, remote.kernel_call(remote.run_test, index)
+            try:  # the judge runs the code staged for this cell, below IPython's frames (see _connect)
+                judge.execute_cell(cell, index, store_history=True)
+            finally:
+                cell.source = source
             self._silently(judge, remote.hang_up)
         except Exception as error:
             if not judge.km.is_alive():
