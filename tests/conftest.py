@@ -63,6 +63,35 @@ def cells():
     return Cells
 
 
+@pytest.fixture
+def kernels_running():
+    """``kernels_running(wait=0)``: host pids of confined kernels, after waiting up to ``wait`` s for none.
+
+    Kernels are found by their own uids, which only a root grader gives them.
+    """
+    import time
+
+    from autograder.sandbox.zygote import UID_BASE
+
+    def pids():
+        found = []
+        for entry in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if os.stat(f"/proc/{entry}").st_uid >= UID_BASE:
+                    found.append(int(entry))
+            except OSError:
+                pass
+        return found
+
+    def running(wait=0):
+        deadline = time.monotonic() + wait
+        while (found := pids()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return found
+
+    return running
+
+
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     """``graded(assignment)`` -> (outcomes, verdicts), computed once per assignment.

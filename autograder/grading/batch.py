@@ -43,7 +43,7 @@ from nbgrader.preprocessors import (
 )
 
 from autograder.course import SOLUTIONS, assignments, cell_roles, graded_tests, nbgrader_config
-from autograder.grading import execution
+from autograder.grading import execution, kept_judge
 from autograder.grading.feedback import FeedbackError, FeedbackWriter
 from autograder.grading.intake import GRADED, GRADER_ERROR, find_notebook, read_notebook
 from autograder.grading.preprocessors.checkmetadata import CheckMetadata
@@ -212,6 +212,7 @@ class _Workers:
         self.stack = stack
         self.workers = workers or os.cpu_count()
         self.zygote, self.generation = None, 0
+        self.dask = bool(scheduler)
         if scheduler:
             from distributed import Client
             from distributed import as_completed as dask_as_completed
@@ -236,6 +237,14 @@ class _Workers:
         future = self.pool.submit(execution.execute, *args)
         self.completions.add(future)
         return future
+
+    def give_back_judges(self) -> None:
+        """On a Dask cluster, once the run is over: no worker keeps a judge idle until its next run."""
+        if self.dask:
+            try:
+                self.pool.run(kept_judge.discard_every)
+            except Exception as error:  # noqa: BLE001  (a worker that is gone took its judge with it)
+                log.warning(f"the workers' judges could not all be shut down: {type(error).__name__}: {error}")
 
     def heal(self, error: BaseException | None = None) -> bool:
         """Start again what died (the zygote, the local pool); return whether anything had."""
@@ -331,6 +340,8 @@ def grade(submissions: Sequence[Submission], *, output: str | os.PathLike[str], 
                 outcome.problem = f"not graded after {attempt} attempts: {fault or executed.problem}"
                 continue
             _finish(run, submission, outcome, executed, watches[submission], feedback)
+        if pool is not None:
+            pool.give_back_judges()
     return [outcomes[submission] for submission in submissions]
 
 

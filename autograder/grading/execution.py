@@ -167,7 +167,8 @@ def kernel_folders(ipc_directory: str, files: bytes, judge: KeptJudge | None = N
         folders["judge"] = {"work": judge.folders["work"], "sockets": judge.folders["sockets"]}
         folders["calls"] = judge.folders["calls"]
         return folders
-    folders["judge"] = {"work": os.path.join(ipc_directory, "judge-work"), "sockets": os.path.join(ipc_directory, "judge")}
+    folders["judge"] = {"work": os.path.join(ipc_directory, "judge-work"),
+                        "sockets": os.path.join(ipc_directory, "judge")}
     for folder in folders["judge"].values():
         os.makedirs(folder)
     folders["calls"] = os.path.join(ipc_directory, "calls")
@@ -256,8 +257,8 @@ def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True,
     config.ExecuteApart.call_seconds = float(config.Execute.timeout)
     config.ExecuteApart.socket_path = socket_path
     if warm:
-        kernel_env = {role: dict(os.environ, **jail.to_env())
-                      for role, jail in jails(folders, limits, confined, (str(COURSE_CODE),), kept=judge is not None).items()}
+        confinement = jails(folders, limits, confined, (str(COURSE_CODE),), kept=judge is not None)
+        kernel_env = {role: dict(os.environ, **jail.to_env()) for role, jail in confinement.items()}
         kernel_env["submission"][remote.ENV_SOCKET] = socket_path  # opened before the kernel's first cell
         config.Execute.kernel_name = zygote.KERNEL_NAME
         # Unix sockets, not TCP: a kernel without network can still talk to us.

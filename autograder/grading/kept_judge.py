@@ -66,6 +66,8 @@ class KeptJudge:
         When it was made (``time.monotonic()``).
     notebooks : int
         Notebooks it has graded.
+    thread : int
+        The thread whose event loop its client's channels belong to.
     """
 
     key: tuple
@@ -73,6 +75,7 @@ class KeptJudge:
     client: Execute | None = None
     started: float = field(default_factory=time.monotonic)
     notebooks: int = 0
+    thread: int = field(default_factory=threading.get_ident)
 
     def young(self, limits: Limits) -> bool:
         """Whether the judge may grade another notebook."""
@@ -154,14 +157,17 @@ def discard(judge: KeptJudge) -> None:
     client, judge.client = judge.client, None
     if client is not None and client.km is not None:
         try:
-            run_sync(client._async_cleanup_kernel)()
+            if threading.get_ident() == judge.thread:
+                run_sync(client._async_cleanup_kernel)()
+            else:  # its channels belong to another thread's loop: end its client, and the zygote ends the kernel
+                client.km.provisioner.process.kill()
         except Exception as error:  # noqa: BLE001  (its zygote kills it when this process ends)
             client.log.warning("a judge kernel could not be shut down: %s: %s", type(error).__name__, error)
     shutil.rmtree(judge.folders["root"], ignore_errors=True)
 
 
 def discard_every() -> None:
-    """Shut down every kept judge of this process (as it ends)."""
+    """Shut down every kept judge of this process (as it ends, or on a Dask worker as a run ends)."""
     _kept.judge = None
     for judge in list(_every):
         discard(judge)

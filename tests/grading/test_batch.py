@@ -31,19 +31,8 @@ def honest_class(root, students):
     return submissions
 
 
-def kernels_running():
-    """Host pids of confined kernels (their own uids) or of any warm kernel's keeper."""
-    pids = []
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if os.stat(f"/proc/{entry}").st_uid >= zygote.UID_BASE:
-                pids.append(int(entry))
-        except OSError:
-            pass
-    return pids
-
-
-def test_a_zygote_that_dies_mid_batch_is_restarted_and_its_notebooks_regraded(tmp_path, monkeypatch):
+def test_a_zygote_that_dies_mid_batch_is_restarted_and_its_notebooks_regraded(tmp_path, monkeypatch,
+                                                                            kernels_running):
     """Are its notebooks graded in full by the next zygote, and does nothing of the dead one live on?"""
     if os.getuid() != 0:
         pytest.skip("finds the kernels by their own uids, which only a root grader gives them")
@@ -70,10 +59,7 @@ def test_a_zygote_that_dies_mid_batch_is_restarted_and_its_notebooks_regraded(tm
     assert len(started) >= 2, "the zygote was started again"
     for outcome in outcomes:
         assert (outcome.status, outcome.total) == (GRADED, outcome.max_score), outcome
-    deadline = time.monotonic() + 10  # the killed zygote's kernels, and every kept judge, are gone
-    while kernels_running() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert kernels_running() == []
+    assert kernels_running(wait=10) == [], "the killed zygote's kernels, or a kept judge, live on"
 
 
 def test_kernels_that_cannot_start_are_grader_errors_never_zeros(tmp_path, monkeypatch, caplog):

@@ -76,7 +76,8 @@ def test_a_judge_is_not_kept_past_a_call_it_had_to_stop(cells, tmp_path):
 def test_what_a_submission_leaves_in_the_call_folder_is_removed(cells, tmp_path):
     """Can a submission leave a file where the next submission's socket will be? (The folder is emptied.)"""
     plant = ("import os\nfolder = os.path.dirname(os.environ['BNWEEK_JUDGE_SOCKET'])\n"
-             "for name in ('planted', 'calls-0000000000000000'):\n    open(os.path.join(folder, name), 'w').write('x')\n"
+             "for name in ('planted', 'calls-0000000000000000'):\n"
+             "    open(os.path.join(folder, name), 'w').write('x')\n"
              "def f(x):\n    return 2 * x")
     executed, token, _ = _grade(_notebook(cells, answer=plant), tmp_path)
     assert not executed.problem and token
