@@ -5,6 +5,7 @@ kernel holding "student" functions, with this test process as the judge.
 """
 
 import json
+import re
 import time
 
 import nbformat
@@ -236,6 +237,33 @@ def test_tests_run_in_another_process_and_folder(tmp_path):
     assert "judged in" in "".join(o.get("text", "") for o in outputs)
     assert "printed by double" in "".join(o.get("text", "") for o in outputs), "a student's prints are shown"
     assert str(tmp_path) not in "".join(o.get("text", "") for o in outputs)
+
+
+@pytest.mark.grading
+def test_test_cells_run_in_the_judges_namespace_and_fail_with_their_own_lines(tmp_path):
+    """Run below IPython's frames (remote.below_ipython), do test cells share one namespace, and does a failure
+    show the cell's own line, not the grader's frames?"""
+    notebook = nbformat.v4.new_notebook()
+    cells = [("setup", "import numpy as np", {"locked": True}),
+             ("f", "def f(x):\n    return 3 * x", {"solution": True, "grade": False}),
+             ("test_one", "expected = 42\nprint('first test ran')", {"grade": True, "solution": False, "points": 1}),
+             ("test_f", "def check(value):\n    assert value == expected, 'f(21) should be 42'\ncheck(f(21))",
+              {"grade": True, "solution": False, "points": 1})]
+    for grade_id, source, meta in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata.nbgrader = {"grade_id": grade_id, "locked": False, **meta}
+        notebook.cells.append(cell)
+    roles = {"tests": ["test_one", "test_f"], "split": [], "setup": ["setup"], "functions": ["f"]}
+    executed = execution.execute(nbformat.writes(notebook), execution.pack_folder(tmp_path)[0],
+                                 nbgrader_config(tmp_path / "course"), warm=False, roles=roles)
+    result = nbformat.reads(executed.notebook, as_version=4)
+    assert [cell.source for cell in result.cells] == [cell.source for cell in notebook.cells]
+    assert "first test ran" in result.cells[2].outputs[0].text
+    errors = [o for o in result.cells[3].outputs if o.output_type == "error"]
+    assert [(e.ename, e.evalue) for e in errors] == [("AssertionError", "f(21) should be 42")], "expected was seen"
+    traceback = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(errors[0].traceback))
+    assert "assert value == expected" in traceback and "check(f(21))" in traceback
+    assert "return below_ipython(" not in traceback, "the grader's own frames are hidden"
 
 
 @pytest.mark.grading
