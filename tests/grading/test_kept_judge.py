@@ -13,6 +13,7 @@ import pytest
 
 from autograder.course import nbgrader_config
 from autograder.grading import execution, kept_judge
+from autograder.sandbox import zygote
 from autograder.sandbox.limits import Limits
 
 pytestmark = pytest.mark.grading
@@ -37,8 +38,20 @@ def _grade(notebook, tmp_path, **kwargs):
     return executed, token and token.group(1), text
 
 
+@pytest.fixture(scope="module", autouse=True)
+def warm_kernels():
+    """A zygote of this module's own, named in the environment as a worker's is, and gone after it."""
+    saved = dict(os.environ)
+    with zygote.Zygote() as server:
+        os.environ.update(server.env())
+        yield
+        kept_judge.discard_every()
+    os.environ.clear()
+    os.environ.update(saved)
+
+
 @pytest.fixture(autouse=True)
-def no_judge_left():
+def no_judge_left(warm_kernels):
     kept_judge.discard_every()
     yield
     kept_judge.discard_every()
