@@ -100,7 +100,7 @@ def kernel_call(function: Callable[..., object], *arguments: object) -> str:
         :func:`hang_up`, :func:`forget`, :func:`fit_for_reuse`, :func:`stage_tests`,
         :func:`run_test`).
     *arguments
-        Its arguments: literals (strings, numbers, lists of them).
+        Its arguments: literals (strings, numbers, and lists and dicts of them).
 
     Returns
     -------

@@ -83,10 +83,10 @@ def _own_connection_file(argv, folder):
 
 def _start_kernel_child(request, log_directory, number):
     """In the forked child: confine a kernel as its jail says, watch it, and exit as it exits."""
+    import pyprctl
+
     from autograder.sandbox import jail as confinement
     from autograder.sandbox.limits import ENV_JAIL, Jail
-
-    import pyprctl
 
     zygote_pid = os.getppid()
     os.setsid()
