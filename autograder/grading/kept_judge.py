@@ -157,8 +157,10 @@ def discard(judge: KeptJudge) -> None:
     client, judge.client = judge.client, None
     if client is not None and client.km is not None:
         try:
-            if threading.get_ident() == judge.thread:
-                run_sync(client._async_cleanup_kernel)()
+            if threading.get_ident() == judge.thread:  # as a notebook's kernels are shut down
+                from autograder.grading.preprocessors.executeapart import ExecuteApart
+
+                run_sync(ExecuteApart._cleanup)(client)
             else:  # its channels belong to another thread's loop: end its client, and the zygote ends the kernel
                 client.km.provisioner.process.kill()
         except Exception as error:  # noqa: BLE001  (its zygote kills it when this process ends)
