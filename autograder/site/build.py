@@ -10,6 +10,12 @@ stops the build. (MyST-NB and the theme keep a build's executed notebooks in the
 output, so the Chinese build's copy is ``_build/html/jupyter_execute``: the same executed pages that
 the English site already offers for download, unlinked.)
 
+A page's figures are drawn in both languages by that one execution (``book/page_figures.py``): the
+executing build tells the kernels which languages to draw (``BNWEEK_FIGURE_LANGUAGES``), and each
+edition keeps its own (``book/_ext/editions.py``). The cache knows a page by its code alone, so before
+building, a page whose Chinese figures were drawn with other translations than its catalog now holds
+is dropped from the cache, and executes again (:func:`forget_stale_figures`).
+
 ``update_catalogs`` (``./course translate``) re-extracts the English messages of the pages and of the
 student notebooks (``_build/gettext/*.pot``) and merges them into the catalogs with ``sphinx-intl``:
 new messages arrive untranslated, changed ones fuzzy, deleted ones obsolete, and
@@ -18,8 +24,10 @@ new messages arrive untranslated, changed ones fuzzy, deleted ones obsolete, and
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -30,7 +38,6 @@ from typing import TYPE_CHECKING, Any
 from autograder.course import REPO
 
 if TYPE_CHECKING:
-    import os
     from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
@@ -43,6 +50,8 @@ CATALOGS = LOCALE / LANGUAGE / "LC_MESSAGES"
 GETTEXT = BUILD / "gettext"
 CONFIG = REPO / "_config.yml"
 TOC = REPO / "_toc.yml"
+CACHE = BUILD / ".jupyter_cache"
+PAGE_FIGURES = REPO / "book" / "page_figures.py"
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,76 @@ def sphinx(builder: str, outdir: str | os.PathLike[str], doctrees: str | os.Path
     """
     spec = {"builder": builder, "outdir": str(outdir), "doctrees": str(doctrees), "overrides": overrides or {}}
     command = [sys.executable, "-m", "autograder.site.build", json.dumps(spec, ensure_ascii=False)]
-    return subprocess.run(command, cwd=REPO, text=True, capture_output=True)
+    figures = page_figures()
+    # The one execution draws every edition's figures (book/page_figures.py reads this).
+    env = {**os.environ, figures.LANGUAGES_VARIABLE: ",".join(edition.language for edition in EDITIONS)}
+    return subprocess.run(command, cwd=REPO, text=True, capture_output=True, env=env)
+
+
+def page_figures():
+    """The pages' figure helper, ``book/page_figures.py`` (a module of the book, not of this package)."""
+    spec = importlib.util.spec_from_file_location("page_figures", PAGE_FIGURES)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def stale_figures(notebook: dict, translations: dict[str, dict[str, str]]) -> list[str]:
+    """What in an executed page's figures differs from the current catalogs.
+
+    Parameters
+    ----------
+    notebook : dict
+        An executed page (nbformat's JSON form).
+    translations : dict
+        ``{language: {page: {message: translation}}}``-like lookup, called as ``translations[language][page]``.
+
+    Returns
+    -------
+    list of str
+        ``"<page>: <message>"`` for every message a figure was drawn with a translation (or without one)
+        that is no longer the catalog's.
+    """
+    stale = []
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            tag = (output.get("metadata") or {}).get("bnweek") or {}
+            language, page = tag.get("language"), tag.get("page")
+            if not language or language == ENGLISH.language or not page:
+                continue
+            current = translations[language][page]
+            used = dict(tag.get("labels") or {}, **{message: "" for message in tag.get("untranslated") or []})
+            stale += [f"{page}: {message}" for message, text in used.items() if current.get(message, "") != text]
+    return stale
+
+
+def forget_stale_figures(cache_path: Path = CACHE) -> list[str]:
+    """Drop from the execution cache every page whose translated figures are stale; returns what was stale."""
+    if not cache_path.is_dir():
+        return []
+    from jupyter_cache import get_cache
+
+    figures = page_figures()
+
+    class Catalogs(dict):
+        def __init__(self, language):
+            super().__init__()
+            self.language = language
+
+        def __missing__(self, page):
+            self[page] = figures.catalog(page, self.language, LOCALE)
+            return self[page]
+
+    translations = {edition.language: Catalogs(edition.language) for edition in EDITIONS}
+    cache = get_cache(cache_path)
+    forgotten = []
+    for record in cache.list_cache_records():
+        stale = stale_figures(cache.get_cache_bundle(record.pk).nb, translations)
+        if stale:
+            log.info(f"executing {record.uri} again: its figures' translations changed ({stale[0]}, ...)")
+            cache.remove_cache(record.pk)
+            forgotten += stale
+    return forgotten
 
 
 def _sphinx_main(spec):
@@ -108,6 +186,7 @@ def build_book(editions: Sequence[Edition] = EDITIONS) -> subprocess.CompletedPr
         ``seconds`` and ``logs`` give each edition's wall time and log, by language.
     """
     stdout, stderr, seconds, logs = [], [], {}, {}
+    forget_stale_figures()
     for edition in editions:
         started = time.perf_counter()
         result = build_edition(edition)

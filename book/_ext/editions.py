@@ -20,7 +20,11 @@ This extension adds what Sphinx's i18n leaves out:
   Sphinx parses a translation as a document of its own, which lacks the notebook's glue data, so
   those roles read the page's glue data that MyST-NB saved while reading the page;
 - on a translated page, a download link to an exercise notebook points at its translated version,
-  ``exercises/<id>/<language>/<id>.ipynb``, when there is one (``autograder/release.py`` writes it).
+  ``exercises/<id>/<language>/<id>.ipynb``, when there is one (``autograder/release.py`` writes it);
+- each edition shows its own figures: a page draws a figure once per language in the same execution
+  (``book/page_figures.py``), each output tagged ``{"bnweek": {"language": ...}}`` in its metadata; an
+  edition keeps the untagged outputs and those of its language, and the gettext builder extracts the
+  English figures' words (their ``messages``) into the page's catalog.
 """
 
 import html
@@ -232,6 +236,46 @@ def _glue_for_translations(retrieve):
     return retrieve_glue_data
 
 
+def edition_language(config):
+    """The language whose figures an edition shows: its own, English for the English and gettext builds."""
+    return config.language if config.language and config.language != "en" else "en"
+
+
+def output_language(output):
+    """The language an output was drawn for (``page_figures``' tag), or None for an untagged output."""
+    return ((output.get("metadata") or {}).get("bnweek") or {}).get("language")
+
+
+def _outputs_of_edition(get_outputs):
+    """Wrap MyST-NB's ``_get_nb_code_cell_outputs``: keep a cell's untagged outputs and those of the edition's
+    language; in the gettext build, record the words of the English figures as the page's messages."""
+
+    def _get_nb_code_cell_outputs(self, token):
+        exec_count, outputs = get_outputs(self, token)
+        env = getattr(self, "sphinx_env", None)
+        if env is None:
+            return exec_count, outputs
+        language = edition_language(env.config)
+        kept = [output for output in outputs if output_language(output) in (None, language)]
+        if env.app.builder.name == "gettext":
+            document = self.document
+            for output in kept:
+                for message in output["metadata"]["bnweek"]["messages"] if output_language(output) else ():
+                    document.setdefault(EXTRA_MESSAGES, []).append(
+                        (message, document["source"], token.map[0] + 1 if token.map else 0))
+        return exec_count, kept
+
+    _get_nb_code_cell_outputs.wrapped = get_outputs
+    return _get_nb_code_cell_outputs
+
+
+def _patch_outputs():
+    from myst_nb.sphinx_ import SphinxNbRenderer
+
+    if not hasattr(SphinxNbRenderer._get_nb_code_cell_outputs, "wrapped"):
+        SphinxNbRenderer._get_nb_code_cell_outputs = _outputs_of_edition(SphinxNbRenderer._get_nb_code_cell_outputs)
+
+
 def _patch_glue():
     from myst_nb.ext.glue import directives, roles
 
@@ -242,6 +286,7 @@ def _patch_glue():
 
 def setup(app):
     _patch_glue()
+    _patch_outputs()
     app.add_config_value("bnweek_language_links", [], "html")
     app.add_config_value("bnweek_language_label", "Language", "html")
     app.add_transform(AltText)
@@ -253,5 +298,5 @@ def setup(app):
     app.connect("doctree-resolved", extract_extra_messages)
     app.connect("html-page-context", language_links)
     # Bump when a transform above changes what a page reads as, so that every build reads its pages again.
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}
 
