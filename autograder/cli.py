@@ -33,6 +33,14 @@ def _translate(args):
     build.update_catalogs()
 
 
+def _publish(args):
+    from pathlib import Path
+
+    from autograder.site import publish
+
+    publish.main(output=Path(args.output), build_site=not args.no_build)
+
+
 def _grade(args):
     from autograder.grading import command
 
@@ -91,6 +99,12 @@ def parser() -> argparse.ArgumentParser:
     translate = commands.add_parser("translate", parents=[verbosity],
                                     help="refresh locale/zh_CN's catalogs from the English text")
     translate.set_defaults(run=_translate)
+
+    publish = commands.add_parser("publish", parents=[verbosity],
+                                  help="write the public edition (site, student notebooks; no answers) to OUT")
+    publish.add_argument("output", metavar="OUT", help="a new or empty folder, or an earlier public edition")
+    publish.add_argument("--no-build", action="store_true", help="publish the site already in _build/html")
+    publish.set_defaults(run=_publish)
 
     grade = commands.add_parser("grade", parents=[verbosity], help="autograde a folder or LMS zip of submissions")
     grade.add_argument("source", help="submitted/<student>/<assignment>/ folder, or an LMS download .zip")

@@ -1,11 +1,16 @@
-"""Show the repository and launch buttons only when ``_config.yml`` names a repository.
+"""Point the repository and launch buttons at the course's public edition, and only there.
 
-One setting decides: ``repository.url``. Empty (the default, until the course is published), the
-pages carry no repository button and no Binder, Colab or JupyterHub button, since each of those
-links would open a repository that does not exist; the download button stays. Set to a real
-repository, the repository button appears and the launch buttons configured under
-``launch_buttons`` open each page there. (Jupyter Book refuses ``use_repository_button: true``
-without a URL, so ``_config.yml`` leaves it false and this extension switches it on.)
+This repository is private (it holds the answers); students get the public edition that
+``./course publish`` writes. One setting decides the buttons: ``bnweek_public_repository`` in
+``_config.yml`` (``url`` and ``branch`` of the public edition's repository). Jupyter Book's own
+``repository.url`` is never linked: whatever it says, the theme is given the public repository's
+URL. Empty (the default), the pages carry no repository button and no Binder, Colab or JupyterHub
+button, since each would open a repository that does not exist; the download button stays. Set,
+the repository button opens the public repository and the launch buttons configured under
+``launch_buttons`` open each page there, as the notebook the public edition holds beside its
+source (``book/<page>.ipynb``), so that Binder, JupyterHub (nbgitpuller) and Colab all open a
+notebook. (Jupyter Book refuses ``use_repository_button: true`` without a URL, so ``_config.yml``
+leaves it false and this extension switches it on.)
 
 The theme copies each executed page to ``_sources/<page>.ipynb`` for the download button only while
 it builds launch buttons, so without a repository this extension offers that download itself.
@@ -30,8 +35,29 @@ def follow_repository(options):
     return options
 
 
+def use_public_repository(options, public):
+    """Give the theme's options (changed in place) the public edition's repository in place of any other."""
+    public = public or {}
+    options["repository_url"] = (public.get("url") or "").strip()
+    options["repository_branch"] = public.get("branch") or "main"
+    options["path_to_docs"] = ""  # the public edition keeps the pages at book/<page>, as here
+    return follow_repository(options)
+
+
 def on_config_inited(app, config):
-    follow_repository(config.html_theme_options)
+    use_public_repository(config.html_theme_options, config.bnweek_public_repository)
+
+
+def launch_notebooks(app, pagename, templatename, context, doctree):
+    """Launch buttons open ``book/<page>.ipynb`` (which the public edition holds), not the MyST source."""
+    source = f"{pagename}.md"
+    for button in context.get("header_buttons", []):
+        if button.get("label") != "launch-buttons":
+            continue
+        for launch in button.get("buttons", []):
+            url = launch.get("url")
+            if url and source in url:
+                launch["url"] = url.replace(source, f"{pagename}.ipynb")
 
 
 def offer_notebook_download(app, pagename, templatename, context, doctree):
@@ -49,6 +75,8 @@ def offer_notebook_download(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    app.add_config_value("bnweek_public_repository", {}, "html")
     app.connect("config-inited", on_config_inited)
+    app.connect("html-page-context", launch_notebooks, priority=502)  # after the theme's buttons (501)
     app.connect("html-page-context", offer_notebook_download, priority=500)  # before the theme's buttons (501)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

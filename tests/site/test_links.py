@@ -231,32 +231,43 @@ def test_no_link_on_the_site_points_at_a_placeholder(site):
     assert not problems, "links to placeholders:\n" + "\n".join(f"{page}: {links}" for page, links in problems.items())
 
 
+def public_repository(config):
+    """``_config.yml``'s public edition repository (``sphinx.config.bnweek_public_repository``)."""
+    public = config["sphinx"]["config"].get("bnweek_public_repository") or {}
+    return {"url": (public.get("url") or "").strip(), "branch": public.get("branch") or "main"}
+
+
 def test_configured_repository_is_not_a_placeholder():
-    """Is _config.yml's repository.url either empty (no buttons) or a real-looking repository?"""
-    url = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"] or ""
+    """Is _config.yml's public repository either empty (no buttons) or a real-looking repository?"""
+    url = public_repository(yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8")))["url"]
     assert not placeholder_links([url]) if url else True, f"_config.yml names a placeholder repository: {url}"
 
 
 def _button_links(config, chapter):
-    """The repository, Binder and Colab links a chapter must carry under ``config``."""
-    url, branch = config["repository"]["url"].rstrip("/"), config["repository"]["branch"]
+    """The repository, Binder and Colab links a chapter must carry under ``config``: the public edition's."""
+    public = public_repository(config)
+    url, branch = public["url"].rstrip("/"), public["branch"]
     org_repo = urlsplit(url).path.strip("/")
     launch = config["launch_buttons"]
     interface = {"classic": "tree", "jupyterlab": "lab/tree"}[launch.get("notebook_interface", "classic")]
     expected = {url}
     if launch.get("binderhub_url"):
-        expected.add(f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org_repo}/{branch}?urlpath={interface}/book/{chapter}.md")
+        expected.add(f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org_repo}/{branch}?urlpath={interface}/book/{chapter}.ipynb")
     if launch.get("colab_url"):
-        expected.add(f"{launch['colab_url'].rstrip('/')}/github/{org_repo}/blob/{branch}/book/{chapter}.md")
+        expected.add(f"{launch['colab_url'].rstrip('/')}/github/{org_repo}/blob/{branch}/book/{chapter}.ipynb")
     return expected
 
 
 @pytest.mark.parametrize("chapter", CHAPTER_PAGES)
 def test_launch_and_repository_buttons_follow_the_config(site, chapter):
-    """With a repository configured, do its buttons open this chapter there; without one, is there no button at all?"""
+    """With a public repository configured, do its buttons open this chapter's notebook there (and never the private
+    repository); without one, is there no button at all?"""
     config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
     links = {url for _, _, url in parse(site / "book" / f"{chapter}.html").links}
-    if (config["repository"]["url"] or "").strip():
+    private = (config["repository"]["url"] or "").strip().rstrip("/")
+    if private and private != public_repository(config)["url"].rstrip("/"):
+        assert not [link for link in links if link.startswith(private)], f"{chapter} links the private repository"
+    if public_repository(config)["url"]:
         expected = _button_links(config, chapter)
         assert expected <= links, f"{chapter} lacks {sorted(expected - links)}"
     else:
@@ -281,3 +292,9 @@ def test_repository_buttons_extension_follows_one_setting():
     assert off["use_repository_button"] is False and off["launch_buttons"] == {"notebook_interface": "jupyterlab"}
     on = module.follow_repository({"repository_url": "https://github.com/org/course", "launch_buttons": dict(launch)})
     assert on["use_repository_button"] is True and on["launch_buttons"] == launch
+    # The private source repository is never what the buttons open: the public edition's is, or none.
+    private = {"repository_url": "https://github.com/org/course-private", "launch_buttons": dict(launch)}
+    hidden = module.use_public_repository(dict(private), {})
+    assert hidden["repository_url"] == "" and hidden["use_repository_button"] is False
+    public = module.use_public_repository(dict(private), {"url": "https://github.com/org/course", "branch": "gh"})
+    assert public["repository_url"] == "https://github.com/org/course" and public["repository_branch"] == "gh"
