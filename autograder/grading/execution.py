@@ -32,7 +32,7 @@ from autograder.grading.preprocessors.hidetestinternals import mark_unreached_te
 from autograder.grading.preprocessors.receipts import CheckReceipts
 from autograder.grading.timing import RECEIPTS, STEPS, Stopwatch
 from autograder.kernel import remote
-from autograder.sandbox import zygote
+from autograder.sandbox import cleanup, zygote
 from autograder.sandbox.jail import GRADER_FAULT
 from autograder.sandbox.limits import DEFAULT_LIMITS, Jail
 
@@ -165,7 +165,8 @@ def kernel_folders(ipc_directory: str, files: bytes, judge: KeptJudge | None = N
     unpack_folder(files, folders["submission"]["work"])
     if judge is not None:
         folders["judge"] = {"work": judge.folders["work"], "sockets": judge.folders["sockets"]}
-        folders["calls"] = judge.folders["calls"]
+        folders["calls"] = judge.folders["calls"]  # this notebook's own, new (kept_judge.take)
+        folders["calls_root"] = judge.folders["calls_root"]  # what the kept judge sees
         return folders
     folders["judge"] = {"work": os.path.join(ipc_directory, "judge-work"),
                         "sockets": os.path.join(ipc_directory, "judge")}
@@ -188,7 +189,7 @@ def jails(folders: dict, limits: Limits, confined: bool, readable: tuple[str, ..
     judge_limits = kept_judge.judge_limits(limits) if kept else limits
     judge = Jail(limits=replace(judge_limits, cpu_seconds=max(judge_limits.cpu_seconds, judge_limits.wall_seconds)),
                  workdir=folders["judge"]["work"], sockets=(folders["judge"]["sockets"],),
-                 readable=(*readable, folders["calls"]), confined=confined, role="judge")
+                 readable=(*readable, folders.get("calls_root", folders["calls"])), confined=confined, role="judge")
     return {"submission": submission, "judge": judge}
 
 
@@ -302,5 +303,5 @@ def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True,
         problem = f"the submission's kernel was stopped: {reason}"  # killed while the judge was calling it
     if judge is not None:
         kept_judge.release(judge, fit=judge_fit and not problem and not fault)
-    shutil.rmtree(ipc_directory, ignore_errors=True)
+    cleanup.remove_tree(ipc_directory)  # whatever a kernel left there: never an error, never this notebook's fault
     return Executed(nbformat.writes(notebook), problem, time.monotonic() - started, fault, stopwatch.as_dict())

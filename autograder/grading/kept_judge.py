@@ -11,11 +11,20 @@ and binds the new submission's proxies.
 A judge is kept only after a notebook in which nothing went wrong, as
 :class:`~autograder.grading.preprocessors.executeapart.ExecuteApart` judges it (no
 grader fault, no dead kernel, no call that had to be stopped, no judge cell out of
-time), and only while it is young (:data:`KEEP_NOTEBOOKS`, and no older than one
-notebook's wall-clock limit); otherwise it is shut down and the next notebook
-starts a fresh one. Its folders are its own: its working folder, its socket
-folder, and the folder where each submission's kernel opens the socket the judge
-calls it through, which is emptied after every notebook.
+time, no call that could not connect), and only while it is young
+(:data:`KEEP_NOTEBOOKS`, and no older than one notebook's wall-clock limit);
+otherwise it is shut down and the next notebook starts a fresh one.
+
+Its folders are its own: its working folder (reset, owner and mode and contents,
+before each notebook), its socket folder, and the folder its calls go through
+(``calls_root``, the grader's, read-only to the judge and never bound into a
+submission's kernel). Each notebook gets a **new** folder in it, where that
+submission's kernel opens the socket the judge calls; the submission may do what it
+likes to that folder (its mode, its contents: a tree deeper than Python's recursion
+limit, folders without permissions, links), and it is removed after the notebook
+(:func:`autograder.sandbox.cleanup.remove_tree`, which does not fail on any of
+these); a judge whose folders cannot be made or removed is shut down, never kept,
+and that is never the next notebook's fault.
 """
 
 from __future__ import annotations
@@ -23,7 +32,6 @@ from __future__ import annotations
 import atexit
 import multiprocessing.util
 import os
-import shutil
 import tempfile
 import threading
 import time
@@ -31,6 +39,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from jupyter_core.utils import run_sync
+
+from autograder.sandbox import cleanup
 
 if TYPE_CHECKING:
     from nbgrader.preprocessors import Execute
@@ -59,7 +69,8 @@ class KeptJudge:
         What the judge was started for (zygote, limits, confinement, time limits); a
         notebook that needs another judge does not get this one.
     folders : dict
-        ``{"root", "work", "sockets", "calls"}``: the judge's own folders.
+        ``{"root", "work", "sockets", "calls_root"}``: the judge's own folders; and, while it
+        grades a notebook, ``"calls"``: that notebook's own folder in ``calls_root``.
     client : Execute or None
         The judge's nbgrader client, its kernel running; ``None`` until it starts.
     started : float
@@ -92,11 +103,28 @@ def judge_limits(limits: Limits) -> Limits:
 def _new(key: tuple, directory: str) -> KeptJudge:
     root = tempfile.mkdtemp(prefix="bnweek-judge-", dir=directory)
     folders = {"root": root, "work": os.path.join(root, "work"), "sockets": os.path.join(root, "sockets"),
-               "calls": os.path.join(root, "calls")}
-    for name in ("work", "sockets", "calls"):
+               "calls_root": os.path.join(root, "calls")}
+    for name in ("work", "sockets", "calls_root"):
         os.makedirs(folders[name])
-    os.chmod(folders["calls"], 0o755)  # the judge, another uid, connects to the socket made there
+    os.chmod(folders["calls_root"], 0o755)  # the judge, another uid, reaches the socket made below it
     return KeptJudge(key, folders)
+
+
+def _reset(folder: str, mode: int = 0o700) -> None:
+    """Empty ``folder`` and give it back to the grader with ``mode``: as new. Raises OSError if it cannot."""
+    if not cleanup.empty_folder(folder):
+        raise OSError(f"{folder} could not be emptied")
+    if os.getuid() == 0:
+        os.lchown(folder, 0, 0)
+    os.chmod(folder, mode)
+
+
+def _open_notebook(judge: KeptJudge) -> None:
+    """Give the judge a fresh call folder for the next notebook, and its working folder as new."""
+    _reset(judge.folders["work"])
+    calls = tempfile.mkdtemp(prefix="n-", dir=judge.folders["calls_root"])
+    os.chmod(calls, 0o755)  # the judge, another uid, connects to the socket the submission makes there
+    judge.folders["calls"] = calls
 
 
 def _alive(judge: KeptJudge) -> bool:
@@ -112,33 +140,30 @@ def take(key: tuple, limits: Limits, directory: str) -> KeptJudge:
     judge = getattr(_kept, "judge", None)
     _kept.judge = None
     if judge is not None and judge.key == key and judge.young(limits) and _alive(judge):
-        return judge
+        try:
+            _open_notebook(judge)
+            return judge
+        except OSError as error:  # its folders cannot be made as new: a new judge, never this notebook's fault
+            judge.client.log.warning("a kept judge's folders could not be reset (%s): a new judge starts", error)
     if judge is not None:
         discard(judge)
-    return _new(key, directory)
-
-
-def _empty(folder: str) -> None:
-    for entry in os.scandir(folder):
-        if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path)
-        else:
-            os.unlink(entry.path)
+    judge = _new(key, directory)
+    _open_notebook(judge)
+    return judge
 
 
 def release(judge: KeptJudge, fit: bool) -> None:
     """After a notebook: keep the judge for this thread's next one if ``fit``, else shut it down.
 
-    ``fit`` is whether the notebook ran without anything going wrong. Whatever the
-    submission's kernel left in the call folder (it could write there) is removed
-    first; a judge whose folder cannot be emptied is not kept.
+    ``fit`` is whether the notebook ran without anything going wrong. The notebook's
+    call folder, whatever the submission's kernel did to it, is removed first; a judge
+    whose folder cannot be removed is not kept.
     """
+    calls = judge.folders.pop("calls", None)
+    if calls is not None and not cleanup.remove_tree(calls):
+        fit = False
     if fit and judge.client is not None:
         judge.notebooks += 1
-        try:
-            _empty(judge.folders["calls"])
-        except OSError:
-            fit = False
     if not fit or judge.client is None:
         discard(judge)
         return
@@ -165,7 +190,7 @@ def discard(judge: KeptJudge) -> None:
                 client.km.provisioner.process.kill()
         except Exception as error:  # noqa: BLE001  (its zygote kills it when this process ends)
             client.log.warning("a judge kernel could not be shut down: %s: %s", type(error).__name__, error)
-    shutil.rmtree(judge.folders["root"], ignore_errors=True)
+    cleanup.remove_tree(judge.folders["root"])
 
 
 def discard_every() -> None:

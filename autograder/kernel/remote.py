@@ -231,6 +231,7 @@ class Submission:
                 self.pid = int(_recv_frame(connection, limit=64))
             except (OSError, EOFError, ValueError):
                 connection.close()
+                self.unreachable = True  # a kept judge is then not kept (fit_for_reuse)
                 raise SubmissionError("the kernel running your code did not answer") from None
             self.connection = connection
         return self.connection
@@ -423,6 +424,8 @@ def fit_for_reuse() -> None:
     """
     if _submission is not None and (_submission.broken or _submission.signalled):
         raise RuntimeError(_submission.broken or "a call to the submission was interrupted")
+    if _submission is not None and getattr(_submission, "unreachable", False):
+        raise RuntimeError("a call could not reach the submission's kernel")
 
 
 def forget() -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import re
 import resource
 import signal
 import time
@@ -48,6 +49,9 @@ NAMESPACES = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
+AT_RECURSIVE, MOUNT_ATTR_RDONLY, MOUNT_ATTR_NOSUID, MOUNT_ATTR_NODEV = 0x8000, 0x1, 0x2, 0x4
+#: ``mount_setattr``'s number: the same on every architecture (the generic table).
+SYS_MOUNT_SETATTR = 442
 #: statvfs flags a remount inside a user namespace must keep (they are locked), as mount flags.
 LOCKED_FLAGS = {os.ST_RDONLY: MS_RDONLY, os.ST_NOSUID: MS_NOSUID, os.ST_NODEV: MS_NODEV, os.ST_NOEXEC: MS_NOEXEC,
                 os.ST_NOATIME: 1024, os.ST_NODIRATIME: 2048, os.ST_RELATIME: 1 << 21}
@@ -56,9 +60,20 @@ LOCKED_FLAGS = {os.ST_RDONLY: MS_RDONLY, os.ST_NOSUID: MS_NOSUID, os.ST_NODEV: M
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/sys")
 #: Where the kernel's writable folder may appear, in order of preference.
 WORK_MOUNTS = ("/work", "/home/student", "/bnweek-work")
-#: Device nodes a kernel may open; ``/dev/nvidia*`` and ``/dev/dri`` are added when present.
+#: Device nodes a kernel may open; the GPU's are added only when TensorFlow can use them (:func:`device_nodes`).
 DEVICES = ("null", "zero", "full", "random", "urandom")
 GPU_DEVICE_PREFIXES = ("nvidia", "dri", "kfd")
+#: The GPU nodes each kind of TensorFlow build opens: CUDA's, and ROCm's.
+CUDA_DEVICE_PREFIXES, ROCM_DEVICE_PREFIXES = ("nvidia",), ("kfd", "dri")
+#: Socket families a notebook may open: local sockets, and IP in the kernel's own empty network
+#: namespace. Every other family (``AF_VSOCK`` reaches the host, ``AF_ALG`` the kernel's crypto, ...)
+#: answers EAFNOSUPPORT. ``AF_NETLINK`` is allowed for routing only (``getifaddrs``), in that namespace.
+SOCKET_FAMILIES = {"AF_UNIX": 1, "AF_INET": 2, "AF_INET6": 10, "AF_NETLINK": 16}
+#: Families the filter knows; ``AF_MAX`` is below this on every kernel so far.
+SOCKET_FAMILY_LIMIT = 64
+NETLINK_ROUTE = 0
+#: What the kernel's own output (its stdout and stderr, not its cells') may add to its log.
+LOG_BYTES = 1 * 2**20
 #: System calls a notebook never needs, denied with EPERM: namespaces and mounts, tracing and
 #: other processes' memory, keys, BPF, perf, kernel modules, clocks, reboot, and the like.
 DENIED_SYSCALLS = (
@@ -138,40 +153,160 @@ def readable_paths(jail: Jail) -> list[str]:
     return [path for path in dict.fromkeys(wanted) if os.path.lexists(path)]
 
 
-def device_nodes(dev: str = "/dev") -> list[str]:
-    """Device nodes to bind: the harmless ones, and the GPU's when the host has one."""
+def tensorflow_gpu_build() -> tuple[bool, bool]:
+    """``(CUDA, ROCm)``: which GPUs the installed TensorFlow was built for, read without importing it."""
+    import ast
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("tensorflow")
+        folder = os.path.dirname(spec.origin) if spec and spec.origin else None
+        with open(os.path.join(folder, "python", "platform", "build_info.py")) as file:
+            text = file.read()
+    except (OSError, TypeError, ValueError, ImportError):
+        return False, False
+    info = {}
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Tuple) and len(node.elts) == 2 and isinstance(node.elts[0], ast.Constant):
+            try:
+                info[node.elts[0].value] = ast.literal_eval(node.elts[1])
+            except ValueError:
+                pass
+    return info.get("is_cuda_build") is True, info.get("is_rocm_build") is True
+
+
+def device_nodes(dev: str = "/dev", gpu_build: tuple[bool, bool] | None = None) -> list[str]:
+    """Device nodes to bind: the harmless ones, and a GPU's only when TensorFlow can use that GPU.
+
+    ``gpu_build`` is :func:`tensorflow_gpu_build`'s answer (read when not given): a CUDA build
+    gets ``/dev/nvidia*``, a ROCm build ``/dev/kfd`` and ``/dev/dri``; a build for neither,
+    or a host without the nodes, gets none.
+    """
+    cuda, rocm = tensorflow_gpu_build() if gpu_build is None else gpu_build
+    prefixes = (CUDA_DEVICE_PREFIXES if cuda else ()) + (ROCM_DEVICE_PREFIXES if rocm else ())
     names = [name for name in DEVICES if os.path.exists(os.path.join(dev, name))]
     try:
-        names += sorted(name for name in os.listdir(dev) if name.startswith(GPU_DEVICE_PREFIXES))
+        if prefixes:
+            names += sorted(name for name in os.listdir(dev) if name.startswith(prefixes))
     except OSError:
         pass
     return [os.path.join(dev, name) for name in names]
 
 
+def _mount_points_below(target: str) -> list[str]:
+    """Mount points strictly below ``target`` in this mount namespace, outermost first."""
+    below = []
+    with open("/proc/self/mountinfo") as file:
+        for line in file:
+            point = re.sub(r"\\([0-7]{3})", lambda octal: chr(int(octal.group(1), 8)), line.split()[4])
+            if point.startswith(target.rstrip("/") + "/"):
+                below.append(point)
+    return sorted(set(below), key=lambda path: path.count("/"))
+
+
+def _remount(target: str, writable: bool, device: bool) -> None:
+    """Remount the bind at ``target`` read-only (unless ``writable``), keeping the flags a user namespace locks."""
+    flags = MS_BIND | MS_REMOUNT | MS_NOSUID | (0 if device else MS_NODEV) | (0 if writable else MS_RDONLY)
+    host = os.statvfs(target).f_flag
+    flags |= sum(value for bit, value in LOCKED_FLAGS.items() if host & bit and not (writable and value == MS_RDONLY))
+    mount(None, target, flags=flags)
+
+
+def read_only_below(target: str, walk: bool = False) -> None:
+    """Make every mount below ``target`` read-only, nosuid and nodev too, as its top is.
+
+    A recursive bind remounted read-only stays writable below its top (``/sys/fs/cgroup``
+    under ``/sys``, say). ``mount_setattr(AT_RECURSIVE)`` (Linux 5.12) sets the whole tree
+    at once; before it (or with ``walk``), each mount below is remounted in turn.
+    """
+    if not walk:
+        attr = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, 0, 0)
+        result = _libc().syscall(SYS_MOUNT_SETATTR, -100, os.fsencode(target), AT_RECURSIVE,
+                                 ctypes.byref(attr), ctypes.sizeof(attr))
+        if result == 0:
+            return
+        if ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL):
+            _check(result, f"mount_setattr on {target}")
+    for point in _mount_points_below(target):
+        try:
+            _remount(point, writable=False, device=False)
+        except ConfinementError as error:
+            if error.errno not in (errno.ENOENT, errno.EACCES):  # a mount point it cannot reach is not reachable
+                raise
+
+
 def _bind(source, target, writable=False, device=False):
-    """Bind ``source`` onto ``target`` (made first), read-only unless ``writable``."""
+    """Bind ``source`` onto ``target`` (made first), read-only all the way down unless ``writable``."""
     if os.path.isdir(source) and not os.path.islink(source):
         os.makedirs(target, exist_ok=True)
     else:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         if not os.path.exists(target):
             open(target, "a").close()
-    mount(source, target, flags=MS_BIND | MS_REC)
-    flags = MS_BIND | MS_REMOUNT | MS_NOSUID | (0 if device else MS_NODEV) | (0 if writable else MS_RDONLY)
-    host = os.statvfs(source).f_flag
-    flags |= sum(value for bit, value in LOCKED_FLAGS.items() if host & bit and not (writable and value == MS_RDONLY))
-    mount(None, target, flags=flags)
+    mount(source, target, flags=MS_BIND | (0 if writable or device else MS_REC))
+    _remount(target, writable, device)
+    if not writable:
+        read_only_below(target)
 
 
-def build_root(jail: Jail, root: str) -> None:
-    """Make ``root`` the kernel's whole file system, then enter it (``pivot_root``)."""
+def _copy_tree(source: str, target: str, uid: int | None) -> None:
+    """Copy the folders and regular files under ``source`` into ``target`` (an iterative walk; links stay behind)."""
+    import shutil
+    import stat
+
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        with os.scandir(os.path.join(source, relative)) as entries:
+            for entry in entries:
+                path, copy = os.path.join(relative, entry.name), os.path.join(target, relative, entry.name)
+                mode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISDIR(mode):
+                    os.mkdir(copy, 0o755)
+                    pending.append(path)
+                elif stat.S_ISREG(mode):
+                    shutil.copyfile(entry.path, copy, follow_symlinks=False)
+                    os.chmod(copy, 0o644)
+                else:
+                    continue
+                if uid is not None:
+                    os.lchown(copy, uid, uid)
+
+
+def folder_bytes(folder: str) -> int:
+    """Bytes of the regular files under ``folder`` (links not followed)."""
+    total, pending = 0, [folder]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    total += entry.stat(follow_symlinks=False).st_size
+    return total
+
+
+def _tmpfs(target: str, size: int, mode: str, uid: int | None = None) -> None:
+    """A size-bounded file system at ``target``: writes and preallocation alike stop at ``size`` bytes."""
+    os.makedirs(target, exist_ok=True)
+    owner = f",uid={uid},gid={uid}" if uid is not None else ""
+    mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, f"size={max(int(size), 4096)},mode={mode}{owner}")
+
+
+def build_root(jail: Jail, root: str, uid: int | None = None) -> None:
+    """Make ``root`` the kernel's whole file system, then enter it (``pivot_root``).
+
+    Everything the kernel can write is a tmpfs of this mount namespace, bounded in size:
+    ``/tmp``, ``/dev/shm`` and its working folder, which starts as a copy of
+    ``jail.workdir`` and vanishes with the kernel. Only its socket folders are host folders.
+    """
     unshare(CLONE_NEWNS)
     mount(None, "/", flags=MS_REC | MS_PRIVATE)
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755")
     inside = lambda path: os.path.join(root, path.lstrip("/"))  # noqa: E731
+    disk = jail.limits.disk_bytes
     for tmp in ("/tmp", "/dev/shm"):  # first: what is bound below may live under /tmp
-        os.makedirs(inside(tmp), exist_ok=True)
-        mount("tmpfs", inside(tmp), "tmpfs", MS_NOSUID | MS_NODEV, "size=256m,mode=1777")
+        _tmpfs(inside(tmp), disk, "1777")
     for path in readable_paths(jail):
         if os.path.islink(path):  # /bin -> usr/bin on merged-usr systems, a linked virtual environment
             os.makedirs(os.path.dirname(inside(path)), exist_ok=True)
@@ -188,7 +323,8 @@ def build_root(jail: Jail, root: str) -> None:
     for folder in jail.sockets:
         _bind(folder, inside(folder), writable=True)
     work = work_mount(jail)
-    _bind(jail.workdir, inside(work), writable=True)
+    _tmpfs(inside(work), folder_bytes(jail.workdir) + disk, "0700", uid)
+    _copy_tree(jail.workdir, inside(work), uid)
     os.chdir(root)
     pivot_root(".", ".")
     _check(_libc().umount2(b".", MNT_DETACH), "detaching the host's root")
@@ -211,6 +347,10 @@ def work_mount(jail: Jail) -> str:
 def seccomp_filter() -> pyseccomp.SyscallFilter:
     """The seccomp filter: allow by default, deny what :data:`DENIED_SYSCALLS` names.
 
+    A socket of a family outside :data:`SOCKET_FAMILIES` (by number, below
+    :data:`SOCKET_FAMILY_LIMIT`; a larger number is no family), or a netlink socket
+    other than routing's, answers EAFNOSUPPORT.
+
     ``clone`` may not make namespaces; ``clone3``, whose flags a filter cannot read,
     answers ENOSYS so that the C library falls back to ``clone``. ``prctl`` may not
     clear the parent-death signal that ties the kernel to its keeper.
@@ -231,6 +371,13 @@ def seccomp_filter() -> pyseccomp.SyscallFilter:
     for option in (PR_SET_PDEATHSIG, PR_SET_DUMPABLE):
         rules.add_rule(deny, "prctl", seccomp.Arg(0, seccomp.EQ, option))
     rules.add_rule(deny, "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, TIOCSTI))
+    unsupported = seccomp.ERRNO(errno.EAFNOSUPPORT)
+    for family in range(SOCKET_FAMILY_LIMIT):
+        if family not in SOCKET_FAMILIES.values():
+            for call in ("socket", "socketpair"):
+                rules.add_rule(unsupported, call, seccomp.Arg(0, seccomp.EQ, family))
+    rules.add_rule(unsupported, "socket", seccomp.Arg(0, seccomp.EQ, SOCKET_FAMILIES["AF_NETLINK"]),
+                   seccomp.Arg(2, seccomp.NE, NETLINK_ROUTE))
     return rules
 
 
@@ -297,17 +444,46 @@ def usage(pids: Iterable[int]) -> tuple[int, float]:
     return resident, cpu
 
 
+def relay(output: int, budget: int, reads: int = 64) -> int | None:
+    """Copy what the kernel wrote to ``output`` (a pipe) to the log (fd 2), at most ``budget`` bytes in all.
+
+    What is past the budget is read and dropped, so that the kernel never blocks on a
+    full pipe and the log never grows past :data:`LOG_BYTES`. Returns the budget left,
+    or ``None`` once the pipe is closed.
+    """
+    for _ in range(reads):  # a bounded share of the keeper's time, then it checks the limits again
+        try:
+            chunk = os.read(output, 65536)
+        except BlockingIOError:
+            break
+        if not chunk:
+            return None
+        if budget > 0:
+            kept = chunk[:budget]
+            budget -= len(kept)
+            try:
+                os.write(2, kept if budget > 0 else kept + b"\n[the kernel's further output was dropped]\n")
+            except OSError:
+                pass
+    return budget
+
+
 def watch(kernel_pid: int, limits: Limits, cgroup: Cgroup | None = None, interval: float = 0.05,
-          confined: bool = True) -> tuple[int, str]:
-    """Wait for the kernel; kill its whole tree past a limit.
+          confined: bool = True, output: int | None = None) -> tuple[int, str]:
+    """Wait for the kernel; kill its whole tree past a limit; relay its output (a pipe) to the log, bounded.
 
     Returns
     -------
     (int, str)
         The kernel's exit code, and why it was killed ("" if it was not).
     """
+    import select
+
     deadline = time.monotonic() + limits.wall_seconds if limits.wall_seconds else None
     reason = ""
+    budget = LOG_BYTES
+    if output is not None:
+        os.set_blocking(output, False)
     while True:
         pid, status = os.waitpid(kernel_pid, os.WNOHANG)
         if pid:
@@ -329,7 +505,12 @@ def watch(kernel_pid: int, limits: Limits, cgroup: Cgroup | None = None, interva
                 reason = f"the kernel's processes used more than {limits.memory_bytes / 2**30:.1f} GiB of memory"
             if reason:
                 kill_tree(kernel_pid)
-        time.sleep(interval)
+        if output is None:
+            time.sleep(interval)
+        elif select.select([output], [], [], interval)[0]:
+            budget = relay(output, budget)
+            if budget is None:  # every writer closed it
+                output = None
 
 
 def kill_tree(kernel_pid: int) -> None:
@@ -375,10 +556,10 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
             unshare(NAMESPACES | (0 if uid is not None else CLONE_NEWUSER))
             if uid is None:
                 map_own_user(*outside)
-            if uid is not None:  # the kernel's own folders become its uid's
-                for folder in (jail.workdir, *jail.sockets):
-                    for item in _walk(folder):
-                        os.lchown(item, uid, uid)
+            if uid is not None:  # the kernel's socket folders become its uid's (made by the grader, empty)
+                for folder in jail.sockets:
+                    os.lchown(folder, uid, uid)
+        output_read, output_write = os.pipe()
         kernel_pid = os.fork()
     except OSError as error:
         log(f"the kernel could not be confined: {error}")
@@ -387,15 +568,22 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
     if kernel_pid == 0:
         os.close(go_write)
         os.close(done_read)
+        os.close(output_read)
+        os.dup2(output_write, 1)  # its own output reaches the host only through the keeper, bounded
+        os.dup2(output_write, 2)
+        os.close(output_write)
         os.read(go_read, 1)  # placed in its cgroup before it runs anything
         try:
             if jail.confined:
                 _check(_libc().sethostname(b"bnweek", 6), "sethostname")
-                build_root(jail, root)
+                build_root(jail, root, uid)
                 os.environ.update(HOME="/tmp", TMPDIR="/tmp", MPLCONFIGDIR="/tmp")
                 drop_privileges(uid, jail.limits)
             else:
                 set_rlimits(jail.limits, processes=False)
+            import tempfile
+
+            tempfile.tempdir = None  # the zygote's TensorFlow import cached the grader's TMPDIR
         except Exception as error:  # never run a kernel that is not confined
             os.write(done_write, f"{type(error).__name__}: {error}".encode()[:4000])
             os._exit(CONFINEMENT_FAILED)
@@ -405,6 +593,7 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
         os._exit(0)
     os.close(go_read)
     os.close(done_write)
+    os.close(output_write)
     signal.signal(signal.SIGINT, lambda *_: _forward(kernel_pid, signal.SIGINT))
     signal.signal(signal.SIGTERM, lambda *_: (kill_tree(kernel_pid), os._exit(128 + signal.SIGTERM)))
     if cgroup:
@@ -426,9 +615,13 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
         os._exit(CONFINEMENT_FAILED)
     if jail.confined:
         log(f"confined as uid {uid if uid is not None else os.getuid()}, in namespaces of its own")
-    code, reason = watch(kernel_pid, jail.limits, cgroup, confined=jail.confined)
+    code, reason = watch(kernel_pid, jail.limits, cgroup, confined=jail.confined, output=output_read)
     if cgroup:
         cgroup.remove()
+    try:
+        os.rmdir(root)  # the mount point of its root, empty on the host
+    except OSError:
+        pass
     if reason:
         log(reason)
         give_reason(reason)
@@ -457,14 +650,6 @@ def _forward(pid, signum):
         os.kill(pid, signum)
     except ProcessLookupError:
         pass
-
-
-def _walk(folder):
-    """``folder`` and every path under it, links included (never followed)."""
-    yield folder
-    for parent, folders, files in os.walk(folder):
-        for name in folders + files:
-            yield os.path.join(parent, name)
 
 
 # -- what this host can enforce ----------------------------------------------------------

@@ -19,6 +19,11 @@ Where each limit is enforced:
 ``processes``
     Processes and threads of the kernel's tree: a cgroup's ``pids.max`` where
     the host offers one, and ``RLIMIT_NPROC`` on the kernel's own uid.
+``disk_bytes``
+    What the kernel may write: its working folder, ``/tmp`` and ``/dev/shm`` are each a
+    tmpfs of its own of this size (its working folder this much beyond the copy of the
+    submission's files it starts with), so neither writes nor preallocation pass it; its
+    own output reaches a log through a pipe, bounded (:data:`autograder.sandbox.jail.LOG_BYTES`).
 ``memory_bytes``
     Memory of the kernel's whole process tree: a cgroup's memory limit where the
     host offers one, and otherwise the resident memory summed over the tree by
@@ -52,6 +57,7 @@ class Limits:
     cell_seconds: int = 120
     wall_seconds: int = 300
     memory_bytes: int = 4 * 2**30
+    disk_bytes: int = 256 * 2**20
     #: Threads count too: TensorFlow starts two thread pools as wide as the machine.
     processes: int = 1024
 

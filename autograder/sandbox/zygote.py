@@ -104,12 +104,13 @@ def _start_kernel_child(request, log_directory, number):
     os.environ.clear()
     os.environ.update(env)
     os.chdir(request["cwd"])
-    # The kernel's own stdout/stderr (fd-level logs, crash messages) go to a log
-    # file, never into a cell's output.
+    # The keeper's notes, and the kernel's own stdout/stderr (fd-level logs, crash messages,
+    # relayed by its keeper up to jail.LOG_BYTES), go to a log file, never into a cell's output.
     log = os.open(os.path.join(log_directory, f"kernel-{os.getpid()}.log"), os.O_WRONLY | os.O_CREAT, 0o600)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(log, 1)
     os.dup2(log, 2)
+    os.close(log)  # the kernel's own output reaches it only through its keeper, bounded (jail.relay)
     reason_file = exit_reason_path(log_directory, request["cwd"])
 
     def note(text):

@@ -95,9 +95,51 @@ def test_what_a_submission_leaves_in_the_call_folder_is_removed(cells, tmp_path)
     executed, token, _ = _grade(_notebook(cells, answer=plant), tmp_path)
     assert not executed.problem and token
     judge = _kept()
-    assert judge is not None and os.listdir(judge.folders["calls"]) == []
+    assert judge is not None and os.listdir(judge.folders["calls_root"]) == [] and "calls" not in judge.folders
     _, again, text = _grade(_notebook(cells), tmp_path)
     assert again == token and "Error" not in text, text
+
+
+#: In the submission's kernel: the folder of the socket the judge calls it through.
+CALL_FOLDER = "import os\nfolder = os.path.dirname(os.environ['BNWEEK_JUDGE_SOCKET'])\n"
+#: A tree deeper than Python's recursion limit (and PATH_MAX), its deepest folder without permissions.
+DEEP_TREE = ("def deep(top, levels=3000):\n    here = os.open(top, os.O_RDONLY)\n"
+             "    for _ in range(levels):\n        os.mkdir('d', dir_fd=here)\n"
+             "        below = os.open('d', os.O_RDONLY, dir_fd=here)\n        os.close(here)\n        here = below\n"
+             "    os.fchmod(here, 0)\n    os.close(here)\n")
+
+
+def test_a_call_folder_made_unusable_during_the_last_call_does_not_reach_the_next_notebook(cells, tmp_path):
+    """A submission that takes its call folder's permissions away during its last call: is the next one graded?"""
+    hostile = CALL_FOLDER + "def f(x):\n    os.chmod(folder, 0)\n    return 2 * x"
+    attacked, _, _ = _grade(_notebook(cells, answer=hostile), tmp_path)
+    assert not attacked.fault, attacked.fault
+    for _ in range(2):
+        honest, token, text = _grade(_notebook(cells), tmp_path)
+        assert token and not honest.problem and not honest.fault and "Error" not in text, text
+
+
+@pytest.mark.parametrize("where", ["call folder", "working folder", "/tmp"])
+def test_a_tree_deeper_than_the_recursion_limit_is_no_grader_fault(cells, tmp_path, where, monkeypatch):
+    """A deeply nested tree without permissions at its bottom: no grader error, nothing left on the host."""
+    import shutil
+    import tempfile
+
+    base = tempfile.mkdtemp(prefix="bnw-")  # the grader's folders for this test alone (and short: socket paths)
+    monkeypatch.setattr(execution, "IPC_BASE", base)
+    top = {"call folder": "folder", "working folder": "'.'", "/tmp": "'/tmp'"}[where]
+    hostile = CALL_FOLDER + DEEP_TREE + f"deep({top})\ndef f(x):\n    return 2 * x"
+    try:
+        executed, token, text = _grade(_notebook(cells, answer=hostile), tmp_path)
+        assert token and not executed.fault and not executed.problem and "Error" not in text, text
+        judge = _kept()
+        assert judge is not None and os.listdir(judge.folders["calls_root"]) == []
+        assert os.listdir(base) == [os.path.basename(judge.folders["root"])], "the notebook's folders are gone"
+        _, again, text = _grade(_notebook(cells), tmp_path)
+        assert again == token and "Error" not in text, text
+    finally:
+        kept_judge.discard_every()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_a_judge_is_replaced_once_it_has_graded_its_share(cells, tmp_path, monkeypatch):

@@ -19,8 +19,12 @@ from autograder.sandbox.limits import DEFAULT_LIMITS, Enforcement, Jail, Limits
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="confinement is Linux's")
 
 
-def confined(tmp_path, probe, user_namespace=False, **jail_fields):
-    """Run ``probe()`` (returning JSON-able data) in a confined child; return (its data, exit code, log)."""
+def confined(tmp_path, probe, user_namespace=False, before=None, **jail_fields):
+    """Run ``probe()`` (returning JSON-able data) in a confined child; return (its data, exit code, log).
+
+    ``before()``, if given, runs in the keeper before it confines the child; the log is
+    what the keeper wrote to its stderr (its notes, and the kernel's output it relayed).
+    """
     work, root = tmp_path / "work", tmp_path / "root"
     work.mkdir(exist_ok=True)
     root.mkdir(exist_ok=True)
@@ -29,7 +33,6 @@ def confined(tmp_path, probe, user_namespace=False, **jail_fields):
         os.chmod(root, 0o777)
     (work / "mine.txt").write_text("the kernel's own file")
     result = tmp_path / "result.json"
-    log = []
     read_end, write_end = os.pipe()
     config = Jail(workdir=str(work), **jail_fields)
 
@@ -41,10 +44,16 @@ def confined(tmp_path, probe, user_namespace=False, **jail_fields):
         os.write(write_end, payload.encode())
         os._exit(0)
 
+    log_path = tmp_path / "keeper.log"
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
         os.setsid()
+        keeper_log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        os.dup2(keeper_log, 2)
+        os.close(keeper_log)
+        if before is not None:
+            before()
         uid = 1_499_999_000 if os.getuid() == 0 and not user_namespace else None
         if user_namespace and os.getuid() == 0:  # be the instructor's unprivileged account
             os.setgroups([])
@@ -57,6 +66,7 @@ def confined(tmp_path, probe, user_namespace=False, **jail_fields):
         data += chunk
     _, status = os.waitpid(pid, 0)
     result.write_bytes(data)
+    log = log_path.read_bytes().decode(errors="replace") if log_path.exists() else ""
     return (json.loads(data) if data else None), os.waitstatus_to_exitcode(status), log
 
 
@@ -97,7 +107,8 @@ def test_only_its_own_folder_is_writable(tmp_path):
 
     found, code, _ = confined(tmp_path, write)
     assert code == 0
-    assert found.pop("new.txt") == "written" and (tmp_path / "work" / "new.txt").exists()
+    assert found.pop("new.txt") == "written"
+    assert not (tmp_path / "work" / "new.txt").exists(), "its folder is a tmpfs of its own, not the host's"
     assert set(found.values()) <= {"EROFS", "EACCES"}, found
 
 
@@ -205,11 +216,22 @@ def test_the_work_folder_moves_aside_when_the_course_lives_there(monkeypatch):
     assert jail.work_mount(Jail(readable=("/work/course",))) == "/home/student"
 
 
-def test_gpu_device_nodes_are_bound_when_the_host_has_them(tmp_path):
-    for name in ("null", "zero", "nvidia0", "nvidiactl", "nvidia-uvm", "sda", "kmsg"):
+@pytest.mark.parametrize("build, expected", [
+    ((True, False), ["null", "zero", "nvidia-uvm", "nvidia0", "nvidiactl"]),
+    ((False, True), ["null", "zero", "dri", "kfd"]),
+    ((False, False), ["null", "zero"]),
+])
+def test_gpu_device_nodes_are_bound_only_for_a_tensorflow_that_uses_them(tmp_path, build, expected):
+    for name in ("null", "zero", "nvidia0", "nvidiactl", "nvidia-uvm", "dri", "kfd", "sda", "kmsg", "vsock"):
         (tmp_path / name).touch()
-    names = [os.path.basename(node) for node in jail.device_nodes(str(tmp_path))]
-    assert names == ["null", "zero", "nvidia-uvm", "nvidia0", "nvidiactl"]
+    assert [os.path.basename(node) for node in jail.device_nodes(str(tmp_path), gpu_build=build)] == expected
+
+
+def test_the_installed_tensorflow_build_is_read_without_importing_it():
+    import tensorflow as tf
+
+    info = tf.sysconfig.get_build_info()
+    assert jail.tensorflow_gpu_build() == (bool(info.get("is_cuda_build")), bool(info.get("is_rocm_build")))
 
 
 def test_cgroup_paths_are_read_for_v1_and_v2():
@@ -266,3 +288,241 @@ def test_a_virtual_environment_reached_through_a_link_is_seen_through_it(tmp_pat
     monkeypatch.setattr(sys, "prefix", str(link))
     found, code, _ = confined(tmp_path, lambda: sorted(os.listdir(str(link)))[:3])
     assert code == 0 and found == sorted(os.listdir(os.path.realpath(sys.prefix)))[:3], found
+
+
+@pytest.fixture(params=["own uid", "user namespace"])
+def account(request, tmp_path):
+    """Where a test's kernel is confined: as a root grader confines it, or as an instructor's account does."""
+    if request.param == "own uid":
+        yield tmp_path, {}
+        return
+    import shutil
+    import tempfile
+
+    import pyprctl  # noqa: F401 - loaded before the fork: the unprivileged account cannot read /root
+    import pyseccomp  # noqa: F401
+
+    base = tempfile.mkdtemp(prefix="bnweek-test-userns-")
+    os.chmod(base, 0o777)
+    yield __import__("pathlib").Path(base), {"user_namespace": True}
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def _host_usage(folder):
+    return sum(os.lstat(os.path.join(parent, name)).st_blocks * 512
+               for parent, folders, files in os.walk(folder) for name in folders + files)
+
+
+def test_writes_and_preallocation_stop_at_the_disk_limit(account):
+    """Can a kernel fill the host: ``fallocate`` (KEEP_SIZE too) or plain writes, in every folder it may write?"""
+    import ctypes
+
+    size = 48 * 2**20  # below the file-size limit, which would answer EFBIG; past the disk limit
+
+    def fill():
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
+        outcomes = {}
+        for folder in (".", "/tmp", "/dev/shm"):
+            for mode in (0, 1):  # 1: FALLOC_FL_KEEP_SIZE, which RLIMIT_FSIZE does not see
+                fd = os.open(f"{folder}/big-{mode}", os.O_WRONLY | os.O_CREAT, 0o600)
+                outcomes[f"{folder} fallocate {mode}"] = (libc.fallocate(fd, mode, 0, size) == 0
+                                                          or errno.errorcode[ctypes.get_errno()])
+                os.close(fd)
+                os.unlink(f"{folder}/big-{mode}")
+            written = 0
+            try:
+                for index in range(64):
+                    with open(f"{folder}/part-{index}", "wb") as file:
+                        for _ in range(8):
+                            written += file.write(b"x" * 2**20)
+            except OSError as error:
+                outcomes[f"{folder} write"] = [written, errno.errorcode[error.errno]]
+        return outcomes
+
+    tmp_path, how = account
+    found, code, _ = confined(tmp_path, fill, limits=Limits(disk_bytes=16 * 2**20), **how)
+    assert code == 0, found
+    for folder in (".", "/tmp", "/dev/shm"):
+        assert found[f"{folder} fallocate 0"] == found[f"{folder} fallocate 1"] == "ENOSPC", found
+        assert found[f"{folder} write"][0] <= 17 * 2**20 and found[f"{folder} write"][1] == "ENOSPC", found
+    assert _host_usage(tmp_path) < 2**20, "nothing it wrote is on the host"
+
+
+def test_the_kernels_own_output_reaches_the_log_bounded(tmp_path):
+    """Does a kernel printing 64 MiB to its stdout grow a host file past LOG_BYTES, or block?"""
+    def shout():
+        line = b"y" * 2**20
+        for _ in range(64):
+            os.write(1, line)
+        os.write(2, b"done")
+        return "printed"
+
+    found, code, log = confined(tmp_path, shout)
+    assert code == 0 and found == "printed"
+    assert jail.LOG_BYTES <= len(log) < jail.LOG_BYTES + 4096
+    assert "further output was dropped" in log
+
+
+def test_tempfile_is_the_kernels_own_tmp_whatever_the_graders(tmp_path, monkeypatch):
+    """With TMPDIR a host folder cached by an earlier import (TensorFlow's), does ``tempfile`` work inside?"""
+    import tempfile
+
+    host = tmp_path / "host-tmp"
+    host.mkdir()
+    monkeypatch.setenv("TMPDIR", str(host))
+    monkeypatch.setattr(tempfile, "tempdir", str(host))
+
+    def use():
+        with tempfile.NamedTemporaryFile() as file:
+            file.write(b"x")
+            return [tempfile.gettempdir(), os.path.dirname(file.name), os.environ["TMPDIR"]]
+
+    found, code, _ = confined(tmp_path, use)
+    assert code == 0 and found == ["/tmp", "/tmp", "/tmp"], found
+    assert os.listdir(host) == []
+
+
+@pytest.mark.parametrize("family, protocol, allowed", [
+    ("AF_UNIX", 0, True), ("AF_INET", 0, True), ("AF_INET6", 0, True), ("AF_NETLINK", 0, True),
+    ("AF_NETLINK", 9, False), ("AF_VSOCK", 0, False), ("AF_PACKET", 0, False), ("AF_ALG", 0, False),
+    ("AF_BLUETOOTH", 0, False), ("AF_CAN", 0, False), ("AF_RDS", 0, False), (43, 0, False),
+])
+def test_only_the_socket_families_a_notebook_needs_open(tmp_path, family, protocol, allowed):
+    """AF_VSOCK and the like reach past the network namespace: the filter answers EAFNOSUPPORT."""
+    number = getattr(socket, family, None) if isinstance(family, str) else family
+    number = {"AF_VSOCK": 40, "AF_ALG": 38, "AF_PACKET": 17, "AF_CAN": 29, "AF_RDS": 21}.get(family, number)
+    kind = socket.SOCK_RAW if family == "AF_NETLINK" else socket.SOCK_SEQPACKET if family == "AF_ALG" \
+        else socket.SOCK_DGRAM if family in ("AF_PACKET", "AF_CAN") else socket.SOCK_STREAM
+
+    def open_one():
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = libc.socket(number, kind, protocol)
+        pair = (ctypes.c_int * 2)()
+        return [fd >= 0 or errno.errorcode.get(ctypes.get_errno()),
+                libc.socketpair(number, socket.SOCK_STREAM, 0, pair) == 0 or errno.errorcode.get(ctypes.get_errno())]
+
+    found, code, _ = confined(tmp_path, open_one)
+    assert code == 0
+    if allowed:
+        assert found[0] is True, found
+    elif family in jail.SOCKET_FAMILIES:  # a family allowed for one protocol only: socketpair is the kernel's call
+        assert found[0] == "EAFNOSUPPORT", found
+    else:
+        assert found == ["EAFNOSUPPORT", "EAFNOSUPPORT"], found
+
+
+def test_a_vsock_listener_is_refused(tmp_path):
+    """Can a kernel listen on the host's vsock port (the network namespace does not cover vsock)?"""
+    def listen():
+        try:
+            server = socket.socket(40, socket.SOCK_STREAM)
+            server.bind((0xFFFFFFFF, 5555))
+            server.listen()
+            return "listening"
+        except OSError as error:
+            return errno.errorcode.get(error.errno, str(error))
+
+    found, code, _ = confined(tmp_path, listen)
+    assert code == 0 and found == "EAFNOSUPPORT"
+
+
+def _writable_mounts():
+    """In the kernel: every mount point that is not read-only."""
+    points = []
+    with open("/proc/self/mountinfo") as file:
+        for line in file:
+            fields = line.split()
+            if "rw" in fields[5].split(","):
+                points.append(fields[4])
+    return points
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["mount_setattr", "mountinfo walk"])
+def test_read_only_binds_stay_read_only_all_the_way_down(account, monkeypatch, walk):
+    """Is a mount below a read-only bind (``/sys/fs/cgroup`` under ``/sys``; a tmpfs here) read-only too?"""
+    import functools
+
+    if walk:
+        monkeypatch.setattr(jail, "read_only_below", functools.partial(jail.read_only_below, walk=True))
+    tmp_path, how = account
+    shared = tmp_path / "shared"
+    (shared / "below").mkdir(parents=True)
+    os.chmod(shared / "below", 0o777)
+
+    def submount():  # in the keeper, in a mount namespace of the test's own: a writable mount below
+        if os.getuid() != 0:
+            return
+        jail.unshare(jail.CLONE_NEWNS)
+        jail.mount(None, "/", flags=jail.MS_REC | jail.MS_PRIVATE)
+        jail.mount("tmpfs", str(shared / "below"), "tmpfs", 0, "size=1m,mode=0777")
+
+    def write():
+        outcomes = {}
+        for path in (str(shared / "below" / "x"), "/sys/fs/cgroup/x", "/sys/kernel/x"):
+            try:
+                open(path, "w").close()
+                outcomes[path] = "written"
+            except OSError as error:
+                outcomes[path] = errno.errorcode[error.errno]
+        return {"writes": outcomes, "rw": _writable_mounts(), "cwd": os.getcwd()}
+
+    found, code, log = confined(tmp_path, write, before=submount, readable=(str(shared),), **how)
+    assert code == 0, (found, log)
+    assert set(found["writes"].values()) <= {"EROFS", "ENOENT"}, found
+    assert found["writes"][str(shared / "below" / "x")] == "EROFS"
+    expected = {found["cwd"], "/tmp", "/dev/shm", "/proc"} | {f"/dev/{name}" for name in jail.DEVICES}
+    assert set(found["rw"]) <= expected, sorted(set(found["rw"]) - expected)
+
+
+def test_a_delegated_cgroup_cannot_be_written_by_a_kernel_of_its_owner(tmp_path):
+    """As a non-root grader whose account owns a cgroup: can its kernel freeze a process outside the sandbox?"""
+    import subprocess
+    import tempfile
+
+    import pyprctl  # noqa: F401
+    import pyseccomp  # noqa: F401
+
+    freezer = "/sys/fs/cgroup/freezer"
+    if os.getuid() != 0 or not os.path.exists(f"{freezer}/freezer.state") and not os.path.isdir(freezer):
+        pytest.skip("needs root to delegate a cgroup v1 freezer to an unprivileged account")
+    owner = 1_499_999_500
+    group = os.path.join(freezer, f"bnweek-test-{os.getpid()}")
+    os.mkdir(group)
+    victim = subprocess.Popen(["sleep", "60"])
+    base = tempfile.mkdtemp(prefix="bnweek-test-userns-")
+    os.chmod(base, 0o777)
+    try:
+        for name in ("", "freezer.state", "cgroup.procs", "tasks"):
+            os.chown(os.path.join(group, name), owner, owner)  # delegated, as systemd delegates a user's slice
+        with open(os.path.join(group, "cgroup.procs"), "w") as file:
+            file.write(str(victim.pid))
+
+        def freeze():
+            try:
+                with open(os.path.join(group, "freezer.state"), "w") as file:
+                    file.write("FROZEN")
+                return "written"
+            except OSError as error:
+                return errno.errorcode[error.errno]
+
+        found, code, _ = confined(__import__("pathlib").Path(base), freeze, user_namespace=True)
+        with open(os.path.join(group, "freezer.state")) as file:
+            state = file.read().strip()
+    finally:
+        with open(os.path.join(group, "freezer.state"), "w") as file:
+            file.write("THAWED")
+        victim.kill()
+        victim.wait()
+        time_left = 50
+        while time_left and os.path.exists(group):
+            try:
+                os.rmdir(group)
+            except OSError:
+                __import__("time").sleep(0.1)
+                time_left -= 1
+        __import__("shutil").rmtree(base, ignore_errors=True)
+    assert code == 0 and found == "EROFS", found
+    assert state == "THAWED"
