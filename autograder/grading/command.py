@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from autograder.course import assignments
 from autograder.grading.batch import grade
 from autograder.grading.collect import collect
+from autograder.grading.inert import printable, quiet_terminal
 from autograder.grading.intake import GRADER_ERROR
 from autograder.grading.report import write_report
 from autograder.grading.results import write_csv
@@ -60,11 +61,21 @@ def main(*, source: str | os.PathLike[str], assignment: str, output: str | os.Pa
     them, nothing is graded unless ``unconfined``, and the report's first line says so. With
     ``profile``, the report says where the time went (:mod:`autograder.grading.timing`).
     A notebook the grader failed on is listed at the end, and the status is then 1.
+    Nothing a submission named or wrote reaches the terminal with a control character
+    (:func:`~autograder.grading.inert.quiet_terminal`).
     """
+    with quiet_terminal():
+        return _main(source=source, assignment=assignment, output=output, workers=workers, scheduler=scheduler,
+                     force=force, db_url=db_url, warm=warm, feedback=feedback, progress=progress, limits=limits,
+                     unconfined=unconfined, profile=profile)
+
+
+def _main(*, source, assignment, output, workers, scheduler, force, db_url, warm, feedback, progress, limits,
+          unconfined, profile) -> int:
     output = Path(output).resolve()
     known = assignments()
     if assignment != "all" and assignment not in known:
-        log.error(f"unknown assignment id '{assignment}'; known: {', '.join(known)}, or 'all'")
+        log.error(f"unknown assignment id '{printable(assignment)}'; known: {', '.join(known)}, or 'all'")
         return 2
     enforced = enforcement(unconfined or not warm)
     if not enforced.confined and not unconfined:
@@ -77,10 +88,10 @@ def main(*, source: str | os.PathLike[str], assignment: str, output: str | os.Pa
     try:
         submissions, notes = collect(Path(source), wanted, output)
     except ValueError as error:
-        log.error(f"cannot read submissions: {error}")
+        log.error(f"cannot read submissions: {printable(error)}")
         return 2
     for note in notes:
-        log.warning(f"note: {note}")
+        log.warning(f"note: {printable(note)}")
     if not submissions:
         log.error(f"no submissions for {assignment} found in {source}")
         return 1
@@ -89,7 +100,7 @@ def main(*, source: str | os.PathLike[str], assignment: str, output: str | os.Pa
                      db_url=db_url, warm=warm, feedback=feedback, progress=progress, limits=limits,
                      confined=enforced.confined)
     write_csv(outcomes, output / "grades.csv")
-    summary = write_report(outcomes, output / "report", enforced, profile=profile)
+    summary = write_report(outcomes, output / "report", enforced, profile=profile, notes=notes)
     elapsed = time.monotonic() - started
     log.info(summary)
     log.info(f"graded {len(outcomes)} submission(s) in {elapsed:.1f} s")
@@ -98,6 +109,7 @@ def main(*, source: str | os.PathLike[str], assignment: str, output: str | os.Pa
     failed = [o for o in outcomes if o.status == GRADER_ERROR]
     if failed:
         log.error(f"\nGRADER ERROR: {len(failed)} notebook(s) could not be graded; grade them again with --force:\n"
-                  + "\n".join(f"  {outcome.student} / {outcome.assignment}: {outcome.problem}" for outcome in failed))
+                  + "\n".join(f"  {outcome.student} / {outcome.assignment}: {printable(outcome.problem)}"
+                              for outcome in failed))
         return 1
     return 0

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from autograder.grading.inert import markdown
 from autograder.grading.intake import GRADER_ERROR, REFUSED
 from autograder.grading.timing import profile_table
 
@@ -58,7 +59,7 @@ def plot_histogram(outcomes: Sequence[Outcome], path: str | os.PathLike[str]) ->
 
 
 def write_report(outcomes: Sequence[Outcome], folder: str | os.PathLike[str], enforcement: Enforcement | None = None,
-                 profile: bool = False) -> str:
+                 profile: bool = False, notes: Sequence[str] = ()) -> str:
     """Write ``scores.png`` and ``summary.md`` into ``folder``; return the summary text.
 
     Parameters
@@ -69,6 +70,13 @@ def write_report(outcomes: Sequence[Outcome], folder: str | os.PathLike[str], en
         What confined the kernels: the report's first line, and a section listing it.
     profile : bool
         Add a section on where the time went, per phase of grading a notebook.
+    notes : list of str
+        What intake said of the source as a whole (each file that is no submission,
+        ``"not graded: <file>: <why>"``; each student id that had to change).
+
+    Every string that came from a submission (ids, notes naming its files) is written as
+    literal Markdown (:func:`~autograder.grading.inert.markdown`): no markup, no HTML, no
+    control character, one line each.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -83,9 +91,12 @@ def write_report(outcomes: Sequence[Outcome], folder: str | os.PathLike[str], en
     problems = [o for o in outcomes if o.problem or not o.graded]
     if problems:
         lines += ["", "## Needs attention", ""]
-        lines += [f"- {o.student} / {o.assignment}: "
-                  + (o.problem if o.status in REFUSED else "; ".join(filter(None, [o.status, o.problem])))
+        lines += [f"- {markdown(o.student)} / {markdown(o.assignment)}: "
+                  + markdown(o.problem if o.status in REFUSED else "; ".join(filter(None, [o.status, o.problem])))
                   for o in problems]
+    if notes:
+        lines += ["", "## Intake", ""]
+        lines += [f"- {markdown(note)}" for note in notes]
     if enforcement:
         lines += ["", "## What was enforced on this run", ""]
         lines += [f"- {line}" for line in enforcement.how] or ["- nothing: kernels ran unconfined"]

@@ -6,6 +6,7 @@ import csv
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from autograder.grading.inert import spreadsheet
 from autograder.grading.intake import GRADED, GRADER_ERROR
 from autograder.nbgrader_cells import function_name  # noqa: F401 (CSV columns are named after graded functions)
 
@@ -68,7 +69,11 @@ class Outcome:
 
 
 def write_csv(outcomes: Sequence[Outcome], path: str | os.PathLike[str]) -> None:
-    """Write ``grades.csv``: a row per student and assignment, a column per graded function."""
+    """Write ``grades.csv``: a row per student and assignment, a column per graded function.
+
+    Every text cell is :func:`~autograder.grading.inert.spreadsheet`-safe: a note quoting a
+    student's file name never runs as a formula, nor breaks a row with a control character.
+    """
     functions = []
     for outcome in outcomes:
         functions += [name for name in outcome.possible if name not in functions]
@@ -78,10 +83,11 @@ def write_csv(outcomes: Sequence[Outcome], path: str | os.PathLike[str]) -> None
         writer.writeheader()
         for outcome in sorted(outcomes, key=lambda o: (o.assignment, o.student)):
             row = {
-                STUDENT: outcome.student, ASSIGNMENT: outcome.assignment, STATUS: outcome.status,
+                STUDENT: spreadsheet(outcome.student), ASSIGNMENT: spreadsheet(outcome.assignment),
+                STATUS: spreadsheet(outcome.status),
                 TOTAL: "" if outcome.status == GRADER_ERROR else f"{outcome.total:g}",  # not graded is not 0
                 POSSIBLE: f"{outcome.max_score:g}",
-                PROBLEM: outcome.problem, SECONDS: f"{outcome.seconds:.2f}",
+                PROBLEM: spreadsheet(outcome.problem), SECONDS: f"{outcome.seconds:.2f}",
             }
             row |= {name: f"{score:g}" for name, score in outcome.scores.items()}
             writer.writerow(row)

@@ -63,3 +63,23 @@ def test_profile_adds_where_the_time_went_only_when_asked(tmp_path):
     profiled = write_report(CLASS + timed, tmp_path / "profiled", profile=True).split("## Where the time went")[1]
     assert "| ch1_normalizing | 1 | 0.25 | 2.00 | 2.25 |" in profiled
     assert "No notebook was executed" in write_report(CLASS, tmp_path / "none", profile=True)
+
+
+def test_a_students_text_forges_no_row_link_or_tag(tmp_path):
+    """Can a file name in a note (newline, table row, link, HTML, escape) add a line or markup to the report?"""
+    forged = "x\x1b[31m\n| mallory | ch1_normalizing | 5/5 |\n[click](http://e) <script>alert(1)</script> *_bold_*"
+    odd = Outcome("eve", "ch1_normalizing", GRADED, {"f": 0.0}, {"f": 1.0}, problem=f"notebook was named {forged}.ipynb")
+    summary = write_report([*CLASS, odd], tmp_path, notes=[f"not graded: {forged}: a named pipe"])
+    lines = summary.splitlines()
+    eve = [line for line in lines if "eve" in line]
+    assert len(eve) == 1  # rendered, the line reads as the name was, escapes visible: x\x1b[31m\n| mallory ...
+    assert eve[0].startswith(r"- eve / ch1_normalizing: graded; notebook was named x\\x1b\[31m\\n\| mallory \|")
+    assert not any(line.startswith("| mallory") for line in lines) and "\x1b" not in summary
+    assert "<script>" not in summary and "[click](" not in summary and "\\*\\_bold\\_\\*" in summary
+
+
+def test_intake_notes_are_listed(tmp_path):
+    """Does each note of intake (a file not graded, a renamed id) get a line of its own in the report?"""
+    notes = ["not graded: readme.txt: not a notebook", "student folder name 'a b' was stored as a_b-0123456789abcdef"]
+    intake = write_report(CLASS, tmp_path, notes=notes).split("## Intake")[1]
+    assert "- not graded: readme.txt: not a notebook" in intake and "was stored as a_b-0123456789abcdef" in intake

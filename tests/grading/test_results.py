@@ -59,3 +59,15 @@ def test_a_grader_error_has_no_scores_not_zeros(tmp_path):
     with open(path, encoding="utf-8") as file:
         row = next(csv.DictReader(file))
     assert (row[STATUS], row["f"], row[TOTAL], row[POSSIBLE]) == (GRADER_ERROR, "", "", "1"), "not graded is not 0"
+
+
+def test_no_cell_of_grades_csv_is_a_formula(tmp_path):
+    """Does a note quoting a student's file name (a formula, a newline) stay text in one cell of one row?"""
+    rows = [outcome(problem="=HYPERLINK(\"http://e\",\"x\")", scores={"f": 1.0}, possible={"f": 1.0}),
+            outcome(student="bob", problem="-2+3\r\nforged,row", scores={"f": 0.0}, possible={"f": 1.0})]
+    write_csv(rows, tmp_path / "grades.csv")
+    with open(tmp_path / "grades.csv", encoding="utf-8", newline="") as file:
+        read = list(csv.DictReader(file))
+    assert len(read) == 2 and len((tmp_path / "grades.csv").read_text().splitlines()) == 3
+    assert read[0]["problem"] == "'=HYPERLINK(\"http://e\",\"x\")" and read[1]["problem"] == "'-2+3\\r\\nforged,row"
+    assert not any(value.startswith(("=", "+", "-", "@")) for row in read for value in row.values())
