@@ -58,6 +58,11 @@ def _nbgrader_cells(assignment):
     return _parse_cells(path, path.stat().st_mtime_ns)
 
 
+def source_cells(assignment: str) -> tuple[dict, ...]:
+    """The source notebook's cells, as plain dicts, in order: what every cell's role and points come from."""
+    return _nbgrader_cells(assignment)
+
+
 @functools.lru_cache(maxsize=32)
 def _parse_cells(path, _mtime_ns):
     return tuple(json.loads(path.read_text())["cells"])

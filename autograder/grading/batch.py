@@ -22,8 +22,11 @@ grades it again.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import logging
 import os
+import secrets
 import shutil
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -45,9 +48,10 @@ from nbgrader.preprocessors import (
 from autograder.course import SOLUTIONS, assignments, cell_roles, graded_tests, nbgrader_config
 from autograder.grading import execution, kept_judge
 from autograder.grading.feedback import FeedbackError, FeedbackWriter
-from autograder.grading.intake import GRADED, GRADER_ERROR, find_notebook, read_notebook
+from autograder.grading.intake import GRADED, GRADER_ERROR, copy_ignore, find_notebook, read_notebook
 from autograder.grading.preprocessors.checkmetadata import CheckMetadata
 from autograder.grading.preprocessors.receipts import AddReceipts
+from autograder.grading.preprocessors.restoreroles import NOTES, RestoreRoles
 from autograder.grading.results import Outcome
 from autograder.grading.timing import FEEDBACK, RECORD, STAGE, Stopwatch
 from autograder.nbgrader_cells import function_name
@@ -67,13 +71,19 @@ if TYPE_CHECKING:
 
 
 # nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order (its CheckCellMetadata as
-# CheckMetadata, the same checks with the schema compiled once); receipts go on last, after
-# OverwriteCells has restored the test cells.
-SANITIZE_STEPS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckMetadata, AddReceipts)
+# CheckMetadata, the same checks with the schema compiled once), after RestoreRoles, which gives every
+# cell the source notebook's nbgrader metadata (nbgrader's steps raise on a submission's odd metadata);
+# receipts go on last, after OverwriteCells has restored the test cells.
+SANITIZE_STEPS = (RestoreRoles, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckMetadata,
+                  AddReceipts)
 # The tail of nbgrader's Autograde.autograde_preprocessors, after execution.
 RECORD_STEPS = (SaveAutoGrades, AssignLatePenalties, CheckMetadata)
 #: How many times the grader tries a notebook it failed on (a grader fault) before giving up.
 ATTEMPTS = 3
+#: The course secret the hidden tests' seeds are derived from: this environment variable, else this
+#: file in the run's output folder (made there, readable by its owner only, on a run's first use).
+ENV_SECRET = "BNWEEK_COURSE_SECRET"
+SECRET_FILE = "course-secret"
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +109,26 @@ class RunFolder:
     def feedback(self) -> FeedbackWriter:
         """The run's :class:`~autograder.grading.feedback.FeedbackWriter`, made at its first use."""
         return FeedbackWriter(self.config)
+
+    @functools.cached_property
+    def secret(self) -> bytes:
+        """The course secret (:data:`ENV_SECRET`, else :data:`SECRET_FILE` here, made once if missing)."""
+        given = os.environ.get(ENV_SECRET)
+        if given:
+            return given.encode()
+        path = self.root / SECRET_FILE
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            return path.read_bytes()
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(secrets.token_hex(32).encode())
+        return path.read_bytes()
+
+    def judging(self, submission: Submission, notebook: NotebookNode) -> execution.Judging:
+        """What the judge is told before a notebook's tests: its seed and the language of its verdicts."""
+        return execution.Judging(seed=submission_seed(self.secret, submission.student, submission.assignment),
+                                 language=notebook_language(notebook))
 
     def folder(self, step: str, submission: Submission) -> Path:
         return self.root / step / submission.student / submission.assignment
@@ -134,22 +164,39 @@ class RunFolder:
             return {function_name(grade.name): float(grade.score) for grade in notebook.grades}
 
 
-def stage(run: RunFolder, submission: Submission, notebook: NotebookNode) -> tuple[str, Path]:
+def submission_seed(secret: bytes, student: str, assignment: str) -> int:
+    """The hidden tests' seed for one student's notebook: HMAC-SHA256 of ``"<student>/<assignment>"``, 63 bits.
+
+    The same notebook regraded gets the same seed; two students, or two assignments, get
+    different ones; without the secret, nobody can compute it.
+    """
+    digest = hmac.new(secret, f"{student}/{assignment}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def notebook_language(notebook: NotebookNode) -> str:
+    """``"zh_CN"`` for a notebook released in Chinese (``metadata.bnweek.language``), else ``"en"``."""
+    ours = notebook.get("metadata", {}).get("bnweek")
+    return "zh_CN" if isinstance(ours, dict) and ours.get("language") == "zh_CN" else "en"
+
+
+def stage(run: RunFolder, submission: Submission, notebook: NotebookNode) -> tuple[str, Path, list[str]]:
     """Copy a submission into nbgrader's folders and sanitize it.
 
     Returns
     -------
-    (str, Path)
-        The sanitized notebook JSON and the autograded folder, whose files the kernel will get.
+    (str, Path, list of str)
+        The sanitized notebook JSON, the autograded folder, whose files the kernel will get,
+        and what sanitizing changed in the submission's cells, in words.
     """
     submitted = run.folder("submitted", submission)
     if submitted.resolve() != submission.folder.resolve():
         shutil.rmtree(submitted, ignore_errors=True)
-        # links are copied as links, never followed; no kernel ever sees them (execution.pack_folder)
-        shutil.copytree(submission.folder, submitted, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
+        # only folders and regular files, bounded (links, pipes, devices are never copied: intake.copy_ignore)
+        shutil.copytree(submission.folder, submitted, symlinks=True, ignore=copy_ignore(submission.folder))
     autograded = run.folder("autograded", submission)
     shutil.rmtree(autograded, ignore_errors=True)
-    shutil.copytree(submitted, autograded, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
+    shutil.copytree(submitted, autograded, symlinks=True, ignore=copy_ignore(submitted))
     # The course's own helper files always win over what a student sent.
     source = SOLUTIONS / submission.assignment
     for helper in source.iterdir():
@@ -160,8 +207,8 @@ def stage(run: RunFolder, submission: Submission, notebook: NotebookNode) -> tup
     with Gradebook(run.db_url) as gradebook:
         gradebook.update_or_create_student(submission.student)
         gradebook.update_or_create_submission(submission.assignment, submission.student)
-    notebook, _ = run.apply(SANITIZE_STEPS, notebook, run.resources(submission, autograded))
-    return nbformat.writes(notebook), autograded
+    notebook, resources = run.apply(SANITIZE_STEPS, notebook, run.resources(submission, autograded))
+    return nbformat.writes(notebook), autograded, resources.get(NOTES, [])
 
 
 def record(run: RunFolder, submission: Submission, executed: Executed) -> None:
@@ -306,14 +353,18 @@ def grade(submissions: Sequence[Submission], *, output: str | os.PathLike[str], 
                 recorded.add(submission.assignment)
             watches[submission] = watch = Stopwatch()
             with watch.phase(STAGE):
-                outcome, staged = _intake(run, submission, force)
+                try:
+                    outcome, staged = _intake(run, submission, force)
+                except Exception as error:  # noqa: BLE001  (one notebook's problem, never the batch's)
+                    outcome, staged = _failed(submission, "staging", error), None
             outcomes[submission] = outcome
             if staged is None:
                 continue
             if pool is None:  # started only when there is work, then fed as notebooks are staged
                 pool = _Workers(stack, workers, scheduler, warm)
-            notebook_json, files = staged
-            arguments = (notebook_json, files, run.config, warm, limits, confined, cell_roles(submission.assignment))
+            notebook_json, files, judging = staged
+            arguments = (notebook_json, files, run.config, warm, limits, confined, cell_roles(submission.assignment),
+                         True, judging)
             jobs[pool.submit(*arguments)] = (submission, arguments, 1, pool.generation)
         done = pool.completions if jobs else []
         if progress and jobs:
@@ -339,10 +390,26 @@ def grade(submissions: Sequence[Submission], *, output: str | os.PathLike[str], 
                 outcome.status, outcome.scores = GRADER_ERROR, {}
                 outcome.problem = f"not graded after {attempt} attempts: {fault or executed.problem}"
                 continue
-            _finish(run, submission, outcome, executed, watches[submission], feedback)
+            try:
+                _finish(run, submission, outcome, executed, watches[submission], feedback)
+            except Exception as error:  # noqa: BLE001  (one notebook's problem, never the batch's)
+                _failed(submission, "recording", error, outcome)
         if pool is not None:
             pool.give_back_judges()
     return [outcomes[submission] for submission in submissions]
+
+
+def _failed(submission, step, error, outcome=None):
+    """The outcome of a notebook the grader failed on while ``step``: ``grader error``, no scores, never zeros."""
+    log.warning(f"{submission.student} / {submission.assignment}: the grader failed while {step} "
+                f"({type(error).__name__}: {error})", exc_info=log.isEnabledFor(logging.DEBUG))
+    if outcome is None:
+        known = submission.assignment in assignments()
+        possible = {function_name(t): p for t, p in graded_tests(submission.assignment).items()} if known else {}
+        outcome = Outcome(submission.student, submission.assignment, GRADED, {}, possible)
+    outcome.status, outcome.scores = GRADER_ERROR, {}
+    outcome.problem = f"not graded: the grader failed while {step} it ({type(error).__name__}: {str(error)[:300]})"
+    return outcome
 
 
 def _finish(run, submission, outcome, executed, watch, feedback):
@@ -370,9 +437,10 @@ def _intake(run, submission, force):
 
     Returns
     -------
-    (Outcome, (str, bytes) or None)
-        The outcome; the sanitized notebook's JSON and its folder's files, packed for
-        a worker (:func:`~autograder.grading.execution.pack_folder`), or ``None``.
+    (Outcome, (str, bytes, Judging) or None)
+        The outcome; the sanitized notebook's JSON, its folder's files, packed for a worker
+        (:func:`~autograder.grading.execution.pack_folder`), and what the judge is told
+        (:meth:`RunFolder.judging`); or ``None``.
     """
     known = submission.assignment in assignments()
     possible = {function_name(t): p for t, p in graded_tests(submission.assignment).items()} if known else {}
@@ -390,9 +458,11 @@ def _intake(run, submission, force):
     if notebook is None:
         outcome.status, outcome.scores = status, dict.fromkeys(possible, 0.0)
         return outcome, None
-    notebook_json, autograded = stage(run, submission, notebook)
+    judging = run.judging(submission, notebook)
+    notebook_json, autograded, restored = stage(run, submission, notebook)
+    outcome.problem = "; ".join(filter(None, [outcome.problem, *restored]))
     files, left_out = execution.pack_folder(autograded)
     if left_out:
         outcome.problem = "; ".join(filter(None, [outcome.problem, "files too large for the grader, left out: "
                                                   + ", ".join(left_out)]))
-    return outcome, (notebook_json, files)
+    return outcome, (notebook_json, files, judging)

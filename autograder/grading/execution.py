@@ -30,6 +30,7 @@ from autograder.grading import kept_judge
 from autograder.grading.preprocessors.executeapart import ExecuteApart, GraderFault
 from autograder.grading.preprocessors.hidetestinternals import mark_unreached_tests
 from autograder.grading.preprocessors.receipts import CheckReceipts
+from autograder.grading.preprocessors.scorefromjudge import ScoreFromJudge
 from autograder.grading.timing import RECEIPTS, STEPS, Stopwatch
 from autograder.kernel import remote
 from autograder.sandbox import cleanup, zygote
@@ -45,9 +46,11 @@ if TYPE_CHECKING:
 
 #: nbgrader's autograde steps that touch only the notebook, in nbgrader's order, with
 #: nbgrader's Execute replaced by ExecuteApart (its subclass, which runs the test cells in a
-#: judge kernel; configured through ``config.ExecuteApart``), and the receipt check right
-#: after execution (it reads notebook metadata).
-EXECUTION_STEPS = (ExecuteApart, CheckReceipts, IgnorePattern, ClearMetadataPreprocessor, LimitOutput)
+#: judge kernel; configured through ``config.ExecuteApart``), the receipt check right
+#: after execution (it reads notebook metadata), and last, each test cell's score from the
+#: judge's verdict alone, written into its outputs as nbgrader reads them (nothing after it
+#: changes a test cell's outputs).
+EXECUTION_STEPS = (ExecuteApart, CheckReceipts, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, ScoreFromJudge)
 
 _zygote = None
 #: Where kernels' Unix sockets go: the system's temporary folder, read before any
@@ -55,6 +58,23 @@ _zygote = None
 IPC_BASE = tempfile.gettempdir()
 #: What of a submission's folder travels with its notebook to a worker, in bytes.
 MAX_FOLDER_BYTES = 256 * 2**20
+
+
+@dataclass(frozen=True)
+class Judging:
+    """What the judge is told before a notebook's first test (contract 2 of the course's brief).
+
+    Attributes
+    ----------
+    seed : int
+        The hidden tests' 63-bit seed for this student and assignment
+        (:func:`autograder.grading.batch.submission_seed`).
+    language : str
+        ``"en"`` or ``"zh_CN"``: the language of the verdicts.
+    """
+
+    seed: int
+    language: str = "en"
 
 
 @dataclass
@@ -205,7 +225,8 @@ def _exit_reason(cwd):
 
 
 def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True, limits: Limits = DEFAULT_LIMITS,
-            confined: bool = True, roles: dict | None = None, keep_judge: bool = True) -> Executed:
+            confined: bool = True, roles: dict | None = None, keep_judge: bool = True,
+            judging: Judging | None = None) -> Executed:
     """Execute a sanitized submission notebook with the files of its folder.
 
     Parameters
@@ -232,6 +253,9 @@ def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True,
     keep_judge : bool
         With warm kernels, keep the judge for this worker's next notebook
         (:mod:`autograder.grading.kept_judge`) instead of starting one per notebook.
+    judging : Judging, optional
+        The seed and language the judge is told before the first test; without it, a
+        fresh seed and English.
 
     Returns
     -------
@@ -257,6 +281,9 @@ def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True,
     config.ExecuteApart.judge_path = folders["judge"]["work"]
     config.ExecuteApart.call_seconds = float(config.Execute.timeout)
     config.ExecuteApart.socket_path = socket_path
+    if judging is not None:
+        config.ExecuteApart.seed = judging.seed
+        config.ExecuteApart.language = judging.language
     if warm:
         confinement = jails(folders, limits, confined, (str(COURSE_CODE),), kept=judge is not None)
         kernel_env = {role: dict(os.environ, **jail.to_env()) for role, jail in confinement.items()}

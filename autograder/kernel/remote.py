@@ -33,6 +33,7 @@ import ast
 import atexit
 import builtins
 import json
+import numbers
 import os
 import signal
 import socket
@@ -98,7 +99,7 @@ def kernel_call(function: Callable[..., object], *arguments: object) -> str:
     function : callable
         A function of this module (:func:`listen`, :func:`serve_calls`, :func:`install`,
         :func:`hang_up`, :func:`forget`, :func:`fit_for_reuse`, :func:`stage_tests`,
-        :func:`run_test`).
+        :func:`run_test`, :func:`configure_checks`).
     *arguments
         Its arguments: literals (strings, numbers, and lists and dicts of them).
 
@@ -404,16 +405,56 @@ def _run_staged(index):
 
     shell = get_ipython()
     source = _tests[index]
-    exec(compile(source, shell.compile.cache(source, shell.execution_count), "exec"), shell.user_ns)  # noqa: S102
+    filename = shell.compile.cache(source, shell.execution_count)
+    tree = ast.parse(source, filename)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, filename, "exec"), shell.user_ns)  # noqa: S102
+    if last is not None:  # the cell's value, as IPython would show it
+        return eval(compile(ast.Expression(last.value), filename, "eval"), shell.user_ns)  # noqa: S307
+    return None
 
 
-def run_test(index: int) -> None:
+def score_of(value: object) -> float | None:
+    """A test cell's value as a partial score: a real number (not a bool) as a float, else ``None``."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    dtype = getattr(value, "dtype", None)
+    if getattr(value, "shape", None) == () and getattr(dtype, "kind", "x") in ("i", "u", "f"):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def run_test(index: int) -> float | None:
     """In the judge: run the code staged for test cell ``index`` in the kernel's namespace, below IPython's frames.
 
     The cell's lines show in tracebacks as any cell's do (:func:`below_ipython` says why this is faster).
+
+    Returns
+    -------
+    float or None
+        The cell's last expression, if it is one and evaluates to a number: the judge's
+        partial score, which the cell then shows as its result (IPython's display of the
+        value this returns); else ``None``, which shows nothing.
     """
     __tracebackhide__ = True
-    below_ipython(_run_staged, index)
+    return score_of(below_ipython(_run_staged, index))
+
+
+def configure_checks(seed: int, language: str) -> None:
+    """In the judge, before a notebook's first test: seed its hidden tests and choose their language.
+
+    Calls :func:`autograder.kernel.tfcheck.configure` (contract 2 of the course's brief), where
+    that exists: a tfcheck without it draws unseeded inputs and speaks English.
+    """
+    from autograder.kernel import tfcheck
+
+    if hasattr(tfcheck, "configure"):
+        tfcheck.configure(seed=int(seed), language=str(language))
 
 
 def fit_for_reuse() -> None:

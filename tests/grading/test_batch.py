@@ -96,3 +96,39 @@ def test_kernels_that_cannot_start_are_grader_errors_never_zeros(tmp_path, monke
     assert row["status"] == GRADER_ERROR
     assert row["normalize_inputs"] == row["batchnorm_forward"] == row["total"] == "", "no points, not zero points"
     assert "not graded after 3 attempts" in row["problem"]
+
+
+def test_seeds_are_stable_per_student_and_assignment_and_need_the_secret():
+    """Is a notebook's seed the same when regraded, different for another student, assignment or secret,
+    and 63 bits?"""
+    seed = batch.submission_seed(b"secret", "ana", CH1)
+    assert seed == batch.submission_seed(b"secret", "ana", CH1)
+    others = {batch.submission_seed(b"secret", "bo", CH1), batch.submission_seed(b"secret", "ana", "ch2_fitting_bn"),
+              batch.submission_seed(b"other", "ana", CH1)}
+    assert seed not in others and len(others) == 3
+    assert all(0 <= s < 2**63 for s in others | {seed})
+
+
+def test_the_course_secret_is_made_once_private_or_given(tmp_path, monkeypatch):
+    """Is the secret made once beside the gradebook, readable by its owner only, kept between runs,
+    and the instructor's own when given in the environment?"""
+    monkeypatch.delenv(batch.ENV_SECRET, raising=False)
+    first = batch.RunFolder(tmp_path / "out").secret
+    path = tmp_path / "out" / batch.SECRET_FILE
+    assert len(first) >= 32 and path.stat().st_mode & 0o777 == 0o600
+    assert batch.RunFolder(tmp_path / "out").secret == first
+    assert batch.RunFolder(tmp_path / "elsewhere").secret != first
+    monkeypatch.setenv(batch.ENV_SECRET, "the instructor's")
+    assert batch.RunFolder(tmp_path / "out").secret == b"the instructor's"
+
+
+def test_the_language_is_the_notebooks(cells):
+    """Is a notebook released in Chinese judged in Chinese, and any other (or odd metadata) in English?"""
+    notebook = cells.notebook()
+    assert batch.notebook_language(notebook) == "en"
+    notebook.metadata["bnweek"] = {"language": "zh_CN"}
+    assert batch.notebook_language(notebook) == "zh_CN"
+    notebook.metadata["bnweek"] = {"language": "fr"}
+    assert batch.notebook_language(notebook) == "en"
+    notebook.metadata["bnweek"] = ["zh_CN"]
+    assert batch.notebook_language(notebook) == "en"

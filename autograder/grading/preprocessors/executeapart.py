@@ -15,6 +15,12 @@ come from the source notebook (``roles``), never from the submission, whose
 metadata a student can edit. Once every test cell has run, the rest of the
 notebook (the course's demonstrations, which train a network to plot it) is
 left unrun, with a note: no cell after the last test can change a grade.
+
+What the judge's part of each test cell said (:class:`~autograder.grading.preprocessors.scorefromjudge.Verdict`:
+raised, or its numeric result) is recorded in ``resources`` as that part ends, where
+no kernel can reach it; :class:`~autograder.grading.preprocessors.scorefromjudge.ScoreFromJudge`
+scores each test cell from it alone. Before the first test, the judge is told the
+notebook's seed and language (:func:`autograder.kernel.remote.configure_checks`).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import contextlib
 import copy
 import json
 import queue
+import secrets
 import time
 from typing import TYPE_CHECKING
 
@@ -32,10 +39,11 @@ import zmq
 from jupyter_core.utils import ensure_async, run_sync
 from nbclient import NotebookClient
 from nbgrader.preprocessors import Execute
-from traitlets import Dict, Float, Unicode
+from traitlets import Dict, Float, Int, Unicode
 
 from autograder import nbgrader_cells
 from autograder.grading.preprocessors.hidetestinternals import HIDDEN_BEGIN
+from autograder.grading.preprocessors.scorefromjudge import VERDICTS, judge_verdict
 from autograder.grading.timing import KERNELS, SETUP, STUDENT, TESTS, Stopwatch
 from autograder.kernel import remote
 
@@ -163,6 +171,9 @@ class ExecuteApart(Execute):
     call_seconds = Float(120.0, help="Time limit of one call from the judge to a student's function").tag(config=True)
     kernel_env = Dict(help="{'submission': env, 'judge': env}: each kernel's environment").tag(config=True)
     socket_path = Unicode(help="Where the submission's kernel listens for the judge's calls").tag(config=True)
+    seed = Int(None, allow_none=True, help="The hidden tests' seed for this notebook; None: a fresh one"
+               ).tag(config=True)
+    language = Unicode("en", help="The language of the hidden tests' verdicts: 'en' or 'zh_CN'").tag(config=True)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -179,6 +190,8 @@ class ExecuteApart(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         judge = self._judge(nb) if self.roles else None
+        if judge is not None:  # filled as each test's judged part ends, so it outlives a kernel that dies later
+            self.resources[VERDICTS] = {}
         clients = {"submission": self, "judge": judge} if judge else {"submission": self}
         self._outputs = self._output_bytes = 0
         with contextlib.ExitStack() as kernels:
@@ -292,6 +305,9 @@ class ExecuteApart(Execute):
         self._silently(judge, remote.install, self.socket_path, list(self.roles.get("functions", [])),
                        self.call_seconds)
         self._silently(judge, remote.stage_tests, self._judged_sources())
+        # A kept judge must not keep the last notebook's seed: without one, a fresh one.
+        seed = self.seed if self.seed is not None else secrets.randbits(63)
+        self._silently(judge, remote.configure_checks, seed, self.language)
 
     def _judged_sources(self):
         """``{cell index: code the judge runs}`` for the notebook's test cells (a split test's hidden part)."""
@@ -382,6 +398,7 @@ class ExecuteApart(Execute):
                 judge.execute_cell(cell, index, store_history=True)
             finally:
                 cell.source = source
+            self.resources[VERDICTS][index] = judge_verdict(cell.outputs)  # the judge's outputs, and only those
             self._silently(judge, remote.hang_up)
         except Exception as error:
             if not judge.km.is_alive():

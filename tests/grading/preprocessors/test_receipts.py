@@ -1,6 +1,7 @@
 """Receipts (``autograder/grading/preprocessors/receipts.py``): a test cell earns points only if it ran to its end."""
 
 import nbformat
+import pytest
 
 from autograder.grading.preprocessors.receipts import METADATA_KEY, AddReceipts, CheckReceipts
 
@@ -77,3 +78,33 @@ def test_a_notebook_without_receipts_is_left_alone(cells):
     before = nbformat.writes(notebook)
     notebook, _ = CheckReceipts()(notebook, {})
     assert nbformat.writes(notebook) == before
+
+
+def test_a_cells_last_expression_stays_last_and_is_restored(cells):
+    """Does a test cell ending with a bare expression (the judge's partial score) still end with it,
+    print its receipt only once the expression ran, and get its exact source back?"""
+    import ast
+    import contextlib
+    import io
+
+    from autograder.grading.preprocessors.receipts import RESULT
+
+    source = "passed = 2\npassed / 4 * 3  # the score\n### END HIDDEN TESTS"
+    notebook = cells.notebook(cells.test("test_f", source))
+    notebook, _ = AddReceipts()(notebook, {})
+    nonce = notebook.metadata[METADATA_KEY]
+    changed = notebook.cells[0].source
+    last = ast.parse(changed).body[-1]
+    assert isinstance(last, ast.Expr) and ast.unparse(last) == RESULT
+    namespace, printed = {}, io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(changed, namespace)  # noqa: S102
+    assert namespace[RESULT] == 1.5 and printed.getvalue() == f"bnweek-receipt {nonce} test_f\n"
+    broken = cells.notebook(cells.test("test_f", "1 / 0"))
+    broken, _ = AddReceipts()(broken, {})
+    with pytest.raises(ZeroDivisionError), contextlib.redirect_stdout(printed := io.StringIO()):
+        exec(broken.cells[0].source, {})  # noqa: S102
+    assert printed.getvalue() == "", "no receipt for an expression that raised"
+    notebook.cells[0].outputs = [stdout(f"bnweek-receipt {nonce} test_f\n")]
+    notebook, _ = CheckReceipts()(notebook, {})
+    assert notebook.cells[0].source == source + "\n"
