@@ -469,8 +469,12 @@ def relay(output: int, budget: int, reads: int = 64) -> int | None:
 
 
 def watch(kernel_pid: int, limits: Limits, cgroup: Cgroup | None = None, interval: float = 0.05,
-          confined: bool = True, output: int | None = None) -> tuple[int, str]:
-    """Wait for the kernel; kill its whole tree past a limit; relay its output (a pipe) to the log, bounded.
+          confined: bool = True, readers: dict[int, Callable[[int], bool]] | None = None) -> tuple[int, str]:
+    """Wait for the kernel; kill its whole tree past a limit; meanwhile answer what it sends on ``readers``.
+
+    ``readers`` maps a pipe's read end to a handler, called with it when it is readable,
+    that returns whether to keep watching it (its output, bounded: :func:`relay`; its
+    request to seal its socket folders: :func:`seal_sockets`).
 
     Returns
     -------
@@ -481,9 +485,7 @@ def watch(kernel_pid: int, limits: Limits, cgroup: Cgroup | None = None, interva
 
     deadline = time.monotonic() + limits.wall_seconds if limits.wall_seconds else None
     reason = ""
-    budget = LOG_BYTES
-    if output is not None:
-        os.set_blocking(output, False)
+    readers = dict(readers or {})
     while True:
         pid, status = os.waitpid(kernel_pid, os.WNOHANG)
         if pid:
@@ -505,12 +507,68 @@ def watch(kernel_pid: int, limits: Limits, cgroup: Cgroup | None = None, interva
                 reason = f"the kernel's processes used more than {limits.memory_bytes / 2**30:.1f} GiB of memory"
             if reason:
                 kill_tree(kernel_pid)
-        if output is None:
+        if not readers:
             time.sleep(interval)
-        elif select.select([output], [], [], interval)[0]:
-            budget = relay(output, budget)
-            if budget is None:  # every writer closed it
-                output = None
+            continue
+        for fd in select.select(list(readers), [], [], interval)[0]:
+            if not readers[fd](fd):
+                del readers[fd]
+
+
+def _relayer() -> Callable[[int], bool]:
+    """A :func:`watch` handler relaying the kernel's output to the log, :data:`LOG_BYTES` in all."""
+    budget = LOG_BYTES
+
+    def handle(fd):
+        nonlocal budget
+        budget = relay(fd, budget)
+        return budget is not None
+
+    return handle
+
+
+def seal_sockets(kernel_pid: int, folders: Iterable[str]) -> bool:
+    """From the keeper: remount the kernel's socket folders read-only in its own mount namespace.
+
+    A kernel needs to write in them only to bind its sockets; after that they are
+    the only host folders it could write in (and fill). A child joins the kernel's
+    mount namespace (the keeper keeps the privilege to, over that namespace) and
+    remounts each; the kernel cannot undo it (no capability, no ``mount``).
+    """
+    pid = os.fork()
+    if pid == 0:
+        try:
+            namespace = os.open(f"/proc/{kernel_pid}/ns/mnt", os.O_RDONLY)
+            _check(_libc().setns(namespace, CLONE_NEWNS), "joining the kernel's mount namespace")
+            for folder in folders:
+                _remount(folder, writable=False, device=False)
+            os._exit(0)
+        except BaseException:  # noqa: BLE001 - reported as the exit status, across the fork
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+#: In a confined kernel: (request, reply) pipe ends to ask its keeper to seal its socket folders.
+_seal_channel: tuple[int, int] | None = None
+
+
+def sockets_bound() -> None:
+    """In a confined kernel, once its sockets are bound: have its socket folders sealed (read-only).
+
+    Does nothing in a kernel that is not confined. Exits the kernel if the keeper could not seal them.
+    """
+    global _seal_channel
+    if _seal_channel is None:
+        return
+    request, reply = _seal_channel
+    _seal_channel = None
+    os.write(request, b"s")
+    answer = os.read(reply, 1)
+    os.close(request)
+    os.close(reply)
+    if answer != b"k":
+        os._exit(CONFINEMENT_FAILED)
 
 
 def kill_tree(kernel_pid: int) -> None:
@@ -544,6 +602,7 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
     give_reason : callable
         ``give_reason(text)`` tells the grader why the kernel was stopped.
     """
+    global _seal_channel
     go_read, go_write = os.pipe()
     done_read, done_write = os.pipe()
     try:
@@ -560,6 +619,8 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
                 for folder in jail.sockets:
                     os.lchown(folder, uid, uid)
         output_read, output_write = os.pipe()
+        seal_request, seal_asked = os.pipe()
+        sealed, seal_reply = os.pipe()
         kernel_pid = os.fork()
     except OSError as error:
         log(f"the kernel could not be confined: {error}")
@@ -572,6 +633,10 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
         os.dup2(output_write, 1)  # its own output reaches the host only through the keeper, bounded
         os.dup2(output_write, 2)
         os.close(output_write)
+        os.close(seal_request)
+        os.close(seal_reply)
+        if jail.confined:
+            _seal_channel = (seal_asked, sealed)
         os.read(go_read, 1)  # placed in its cgroup before it runs anything
         try:
             if jail.confined:
@@ -594,6 +659,8 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
     os.close(go_read)
     os.close(done_write)
     os.close(output_write)
+    os.close(seal_asked)
+    os.close(sealed)
     signal.signal(signal.SIGINT, lambda *_: _forward(kernel_pid, signal.SIGINT))
     signal.signal(signal.SIGTERM, lambda *_: (kill_tree(kernel_pid), os._exit(128 + signal.SIGTERM)))
     if cgroup:
@@ -615,7 +682,24 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
         os._exit(CONFINEMENT_FAILED)
     if jail.confined:
         log(f"confined as uid {uid if uid is not None else os.getuid()}, in namespaces of its own")
-    code, reason = watch(kernel_pid, jail.limits, cgroup, confined=jail.confined, output=output_read)
+    os.set_blocking(output_read, False)
+
+    def seal(fd):
+        if os.read(fd, 1) != b"s":
+            return False
+        if seal_sockets(kernel_pid, jail.sockets):
+            os.write(seal_reply, b"k")
+        else:
+            log("its socket folders could not be made read-only")
+            give_reason(f"{GRADER_FAULT} the kernel's socket folders could not be made read-only")
+            os.write(seal_reply, b"x")
+            kill_tree(kernel_pid)
+        return False
+
+    readers = {output_read: _relayer()}
+    if jail.confined:
+        readers[seal_request] = seal
+    code, reason = watch(kernel_pid, jail.limits, cgroup, confined=jail.confined, readers=readers)
     if cgroup:
         cgroup.remove()
     try:

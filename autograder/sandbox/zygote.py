@@ -63,10 +63,17 @@ def _become_kernel(argv):
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    from autograder.sandbox import jail
+
     app = IPKernelApp.instance()
     app.initialize(argv)
     if os.environ.get(remote.ENV_SOCKET):  # the judge's calls arrive here (autograder.kernel.remote)
         remote.listen(os.environ[remote.ENV_SOCKET])
+    if app.transport == "ipc":  # the heartbeat binds in its own thread: wait for its socket
+        deadline = time.monotonic() + 30
+        while not os.path.exists(f"{app.ip}-{app.hb_port}") and time.monotonic() < deadline:
+            time.sleep(0.002)
+    jail.sockets_bound()  # every socket is bound: its socket folders become read-only
     app.start()
     os._exit(0)
 

@@ -526,3 +526,35 @@ def test_a_delegated_cgroup_cannot_be_written_by_a_kernel_of_its_owner(tmp_path)
         __import__("shutil").rmtree(base, ignore_errors=True)
     assert code == 0 and found == "EROFS", found
     assert state == "THAWED"
+
+
+def test_socket_folders_are_sealed_once_the_kernels_sockets_are_bound(account):
+    """After its sockets are bound, can a kernel still write (or fill) the host folders they live in?"""
+    tmp_path, how = account
+    sockets = tmp_path / "sockets"
+    sockets.mkdir()
+    os.chmod(sockets, 0o777)
+
+    def bind_then_write():
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(str(sockets / "kernel-1"))
+        listener.listen()
+        before = open(str(sockets / "early"), "w").write("x")
+        jail.sockets_bound()
+        outcomes = {"before": before}
+        for name, attempt in (("file", lambda: open(str(sockets / "late"), "w")), ("folder", lambda: os.mkdir(
+                str(sockets / "d"))), ("socket", lambda: socket.socket(socket.AF_UNIX).bind(str(sockets / "s2")))):
+            try:
+                attempt()
+                outcomes[name] = "written"
+            except OSError as error:
+                outcomes[name] = errno.errorcode[error.errno]
+        client = socket.socket(socket.AF_UNIX)
+        client.connect(str(sockets / "kernel-1"))  # what is bound still answers
+        outcomes["connected"] = listener.accept()[0] is not None
+        return outcomes
+
+    found, code, log = confined(tmp_path, bind_then_write, sockets=(str(sockets),), **how)
+    assert code == 0, (found, log)
+    assert found == {"before": 1, "file": "EROFS", "folder": "EROFS", "socket": "EROFS", "connected": True}, found
+    assert sorted(os.listdir(sockets)) == ["early", "kernel-1"]
