@@ -54,27 +54,35 @@ class Limits:
 #: An instructor's download of a whole class.
 LMS_LIMITS = Limits(entries=100_000)
 #: One student's upload inside it.
-UPLOAD_LIMITS = Limits(entries=1_000, file_bytes=32 * 2**20)
+UPLOAD_LIMITS = Limits(entries=1_000, file_bytes=20 * 2**20)
+#: Bytes one upload's files may have in all.
+UPLOAD_BYTES = 32 * 2**20
 
 
 class Budget:
-    """Bytes that may still be written by one intake, across every archive it opens.
+    """Bytes that may still be written: by one intake across every archive it opens, or by one upload in it.
 
     Parameters
     ----------
     total : int
         Bytes in all.
+    parent : Budget, optional
+        A budget every byte spent here is also spent from (the intake's, for an upload's).
+    name : str
+        Whose bytes these are, for a note: "the zip's files", "one upload's files".
     """
 
-    def __init__(self, total: int) -> None:
-        self.total, self.left = total, total
+    def __init__(self, total: int, parent: Budget | None = None, name: str = "the zip's files") -> None:
+        self.total, self.left, self.parent, self.name = total, total, parent, name
 
-    def take(self, size: int) -> bool:
-        """Spend ``size`` bytes if that many are left; return whether it was spent."""
+    def take(self, size: int) -> Budget | None:
+        """Spend ``size`` bytes here and in every parent; ``None`` if spent, else the budget that had too few."""
         if size > self.left:
-            return False
+            return self
+        if self.parent is not None and (short := self.parent.take(size)) is not None:
+            return short
         self.left -= size
-        return True
+        return None
 
 
 def _entry_count(path: str | os.PathLike[str]) -> int:
@@ -214,8 +222,8 @@ def extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: str | os.Path
                 written += len(chunk)
                 if written > limits.file_bytes:
                     why = f"more than the {limits.file_bytes} bytes a file may have"
-                elif not budget.take(len(chunk)):
-                    why = f"the archives' files passed the {budget.total} bytes an intake may write"
+                elif (short := budget.take(len(chunk))) is not None:
+                    why = f"{short.name} passed the {short.total} bytes they may have in all"
                 if why:
                     break
                 out.write(chunk)

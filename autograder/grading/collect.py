@@ -153,7 +153,8 @@ def _unpack_upload(lms: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path, sc
                    budget: archive.Budget) -> list[str]:
     """Unpack a student's upload (a zip inside the LMS zip) into that student's ``folder``; return notes.
 
-    Archives inside the upload are not opened (one level of nesting only).
+    Archives inside the upload are not opened (one level of nesting only), and its files
+    have :data:`~autograder.grading.archive.UPLOAD_BYTES` at most in all.
     """
     label = archive.entry_name(info)
     with tempfile.TemporaryDirectory(dir=scratch) as temporary:
@@ -167,6 +168,7 @@ def _unpack_upload(lms: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path, sc
         with upload:
             files, notes = archive.members(upload, archive.UPLOAD_LIMITS)
             notes = [note.replace("not graded: ", f"not graded: {label}/", 1) for note in notes]
+            budget = archive.Budget(archive.UPLOAD_BYTES, parent=budget, name="one upload's files")
             for member, parts in files:
                 name = f"{label}/{archive.entry_name(member)}"
                 if parts[-1].lower().endswith(".zip"):

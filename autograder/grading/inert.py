@@ -25,6 +25,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uf
 # between two letters or digits opens no emphasis (CommonMark), so ``ch1_normalizing`` stays.
 _MARKDOWN = re.compile(r"([\\`*\[\]!|~$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+_MARKDOWN_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}  # quotes are plain text in Markdown
 
 
 def _unsafe(character: str) -> bool:
@@ -55,7 +56,7 @@ def printable(text: object, keep: str = "") -> str:
 def markdown(text: object) -> str:
     """``text`` as literal Markdown inline text: one line, no markup, no HTML."""
     escaped = _MARKDOWN.sub(r"\\\1", printable(text))
-    return "".join(_HTML.get(c, c) for c in escaped)
+    return "".join(_MARKDOWN_HTML.get(c, c) for c in escaped)
 
 
 def html(text: object) -> str:

@@ -46,6 +46,8 @@ MAX_CELLS = 2_000
 #: Entries of a submission folder looked at, folders deep copied and files copied when it is staged.
 MAX_ENTRIES = 1_000
 MAX_DEPTH = 8
+#: Bytes of a copied entry's path below its submission folder at most, so that its copy's path fits PATH_MAX.
+MAX_RELATIVE_PATH = 1_024
 #: Odd files named one by one in a note; beyond, their count.
 NAMED = 5
 
@@ -174,13 +176,15 @@ def copy_ignore(root: str | os.PathLike[str]):
     copying a pipe would block, a device would never end), folders more than
     :data:`MAX_DEPTH` deep below ``root`` (so that copying never recurses without bound) and
     every entry after the first :data:`MAX_ENTRIES` (so that a folder of a million files
-    costs a thousand). Nothing is opened to decide.
+    costs a thousand) and every entry whose path below ``root`` is longer than
+    :data:`MAX_RELATIVE_PATH` bytes (its copy's path would not fit). Nothing is opened to decide.
     """
     root = os.path.abspath(root)
     seen = [0]
 
     def ignore(directory: str, names: list[str]) -> set[str]:
-        depth = os.path.relpath(os.path.abspath(directory), root).count(os.sep) + (directory != root)
+        here = os.path.abspath(directory)
+        depth = 0 if here == root else os.path.relpath(here, root).count(os.sep) + 1
         left_out = set()
         for name in names:
             try:
@@ -189,8 +193,9 @@ def copy_ignore(root: str | os.PathLike[str]):
                 left_out.add(name)
                 continue
             folder = stat.S_ISDIR(info.st_mode)
+            relative = os.fsencode(os.path.relpath(os.path.join(directory, name), root))
             if (name.endswith(".ipynb") or kind(info.st_mode, info.st_nlink) or (folder and depth >= MAX_DEPTH)
-                    or seen[0] >= MAX_ENTRIES):
+                    or seen[0] >= MAX_ENTRIES or len(relative) > MAX_RELATIVE_PATH):
                 left_out.add(name)
             else:
                 seen[0] += 1

@@ -130,7 +130,8 @@ def test_the_budget_bounds_what_every_archive_writes_together(tmp_path):
     (tmp_path / "out").mkdir()
     with open_zip(archive, LIMITS) as opened:
         results = [extract(opened, info, tmp_path / "out", parts, budget, LIMITS) for info, parts in members(opened, LIMITS)[0]]
-    assert results[0] == "" and all("passed the 1000000 bytes" in why for why in results[1:])
+    assert results[0] == "" and all(why == "the zip's files passed the 1000000 bytes they may have in all"
+                                    for why in results[1:])
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["f0"]
 
 
@@ -146,3 +147,13 @@ def test_nothing_is_written_through_a_link_or_over_a_file(tmp_path):
         results = [extract(opened, info, out, parts, Budget(2**20), LIMITS) for info, parts in members(opened, LIMITS)[0]]
     assert results[0].startswith("its folder could not be made") and results[1].startswith("it could not be written")
     assert list((tmp_path / "elsewhere").iterdir()) == [] and (out / "c").read_bytes() == b"old"
+
+
+def test_an_uploads_budget_spends_from_the_intakes_too():
+    """Does a child budget refuse what it lacks, and what its parent lacks, naming whose bytes ran out?"""
+    intake = Budget(100)
+    upload = Budget(60, parent=intake, name="one upload's files")
+    assert upload.take(50) is None and intake.left == 50
+    assert upload.take(20) is upload and intake.left == 50
+    other = Budget(60, parent=intake, name="one upload's files")
+    assert other.take(55) is intake and other.left == 60
