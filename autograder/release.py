@@ -10,6 +10,10 @@ notebook (same cells, code, tests, metadata and checksums, same file name, so it
 graded exactly like the English one) with its markdown translated through
 ``locale/zh_CN/LC_MESSAGES/exercises/<id>.po`` (see :mod:`autograder.notebook_i18n`); a block
 without a finished translation stays English.
+
+Every student version says its language in ``metadata["bnweek"]["language"]`` (``"en"`` or
+``"zh_CN"``): the grader gives the hidden tests' verdicts in that language
+(:func:`autograder.kernel.tfcheck.configure`).
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TRANSLATIONS = {"zh_CN": REPO / "locale" / "zh_CN" / "LC_MESSAGES" / "exercises"}
+
+#: The language of the English student version, as ``metadata["bnweek"]["language"]`` says it.
+ENGLISH = "en"
 
 
 class ReleaseError(RuntimeError):
@@ -59,8 +66,16 @@ def release(assignment_ids: Iterable[str], *, course_root: PathLike, release_dir
         result = api.generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
             raise ReleaseError(f"nbgrader could not generate {assignment}:\n{result['error']}\n{result['log']}")
+        english = Path(release_directory) / assignment / f"{assignment}.ipynb"
+        nbformat.write(with_language(nbformat.read(english, as_version=4), ENGLISH), english)
         for language in TRANSLATIONS:
             write_translation(assignment, language, release_directory)
+
+
+def with_language(notebook: nbformat.NotebookNode, language: str) -> nbformat.NotebookNode:
+    """``notebook`` with ``metadata["bnweek"]["language"]`` set to ``language`` (other metadata kept)."""
+    notebook.metadata.setdefault("bnweek", {})["language"] = language
+    return notebook
 
 
 def translated_path(assignment: str, language: str, release_directory: PathLike = EXERCISES) -> Path:
@@ -73,7 +88,8 @@ def write_translation(assignment: str, language: str, release_directory: PathLik
     from autograder.notebook_i18n import translate_notebook, translator
 
     english = nbformat.read(Path(release_directory) / assignment / f"{assignment}.ipynb", as_version=4)
-    notebook = translate_notebook(english, translator(TRANSLATIONS[language] / f"{assignment}.po"))
+    notebook = with_language(translate_notebook(english, translator(TRANSLATIONS[language] / f"{assignment}.po")),
+                             language)
     path = translated_path(assignment, language, release_directory)
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, path)

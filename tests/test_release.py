@@ -60,10 +60,21 @@ def test_translated_edition_differs_only_in_markdown(assignment, language):
     """Is the translated student notebook the English one cell for cell, with only markdown text changed?"""
     english = json.loads(student_notebook(assignment, None).read_text())
     translated = json.loads(student_notebook(assignment, language).read_text())
-    assert translated["metadata"] == english["metadata"]
+    def without_language(metadata):
+        return {key: value for key, value in metadata.items() if key != "bnweek"}
+
+    assert without_language(translated["metadata"]) == without_language(english["metadata"])
     assert [c["cell_type"] for c in translated["cells"]] == [c["cell_type"] for c in english["cells"]]
     for mine, theirs in zip(translated["cells"], english["cells"]):
         if mine["cell_type"] == "markdown":
             assert {k: v for k, v in mine.items() if k != "source"} == {k: v for k, v in theirs.items() if k != "source"}
         else:
             assert mine == theirs, f"{language} edition changes a {mine['cell_type']} cell: {''.join(mine['source'])[:80]}"
+
+
+@pytest.mark.parametrize("language", EDITIONS, ids=lambda language: language or "en")
+@pytest.mark.parametrize("assignment", assignments())
+def test_student_version_says_its_language(assignment, language):
+    """Does each student notebook carry metadata["bnweek"]["language"] ("en" or "zh_CN"), which the grader reads?"""
+    notebook = json.loads(student_notebook(assignment, language).read_text())
+    assert notebook["metadata"]["bnweek"] == {"language": language or "en"}

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "make", "is_model", "wraps_keras_batch_norm", "call", "compiled_call", "weights", "weight_roles", "assign",
     "train_call", "layers", "keras_mlp", "sgd", "variables", "train_step", "loss_and_gradient",
-    "best_device_pretending",
+    "best_device_pretending", "tensorflow_mechanism",
 ]
 
 #: Objects the judge refers to by handle: the layers and models it is testing.
@@ -321,6 +321,40 @@ def loss_and_gradient(logits: npt.ArrayLike, labels: npt.ArrayLike) -> tuple[np.
     return _array(total, "compute_total_loss"), None if gradient is None else _array(gradient, "the gradient")
 
 
+def tensorflow_mechanism(name: str, *args: Any, **kwargs: Any) -> dict[str, int]:
+    """Call the submission's ``name`` and count the ``tf.Variable``\ s it creates and the gradients it asks a tape for.
+
+    Any way of using them counts: a plain loop, ``assign_sub``, an optimizer's
+    ``minimize`` or ``apply_gradients``, a ``tf.function`` (traced once, so counted once).
+
+    Returns
+    -------
+    dict
+        ``{"variables": created, "gradients": calls of tf.GradientTape.gradient}``.
+    """
+    import tensorflow as tf
+
+    counts = {"variables": 0, "gradients": 0}
+
+    def creator(next_creator, **options):
+        counts["variables"] += 1
+        return next_creator(**options)
+
+    original = tf.GradientTape.gradient
+
+    def gradient(tape, *gradient_args, **gradient_kwargs):
+        counts["gradients"] += 1
+        return original(tape, *gradient_args, **gradient_kwargs)
+
+    tf.GradientTape.gradient = gradient
+    try:
+        with tf.variable_creator_scope(creator), tfcheck.on_best_device():
+            _namespace()[name](*args, **kwargs)
+    finally:
+        tf.GradientTape.gradient = original
+    return counts
+
+
 #: Everything a device rule might ask TensorFlow, so that a pretended machine answers alike.
 DEVICE_QUERIES = (
     ("config", "list_physical_devices"), ("config", "list_logical_devices"), ("config", "get_visible_devices"),
@@ -329,38 +363,67 @@ DEVICE_QUERIES = (
 )
 
 
-def best_device_pretending(has_gpu: bool) -> object:
-    """What the submission's ``best_device()`` answers while TensorFlow pretends to have, or lack, a GPU.
+def best_device_pretending(devices: Sequence[str]) -> object:
+    """What the submission's ``best_device()`` answers while TensorFlow pretends to have ``devices``.
+
+    Parameters
+    ----------
+    devices : sequence of str
+        The device types of the pretended machine, in TensorFlow's order (``["CPU", "GPU", "GPU"]``).
+        The judge draws a new sequence of machines for each notebook; the expected answers stay in the judge.
 
     Returns
     -------
     str or object
         Whatever ``best_device`` returned.
+
+    While ``best_device`` runs, nothing on the stack names the answer: the pretended machine lives
+    only in the replaced TensorFlow functions, which is where a device rule must look.
     """
+    restore = _pretend(devices)
+    del devices
+    try:
+        return _call_bare(_namespace()["best_device"])
+    finally:
+        restore()
+
+
+def _call_bare(function):
+    """``function()`` from a frame that holds nothing else, its cache (``functools.cache``) cleared before and after."""
+    getattr(function, "cache_clear", lambda: None)()
+    try:
+        return function()
+    finally:
+        getattr(function, "cache_clear", lambda: None)()
+
+
+def _pretend(devices):
+    """Make every device query of :data:`DEVICE_QUERIES` describe a machine with ``devices``; return the undo."""
     import tensorflow as tf
 
+    counts: dict[str, int] = {}
+    physical, logical = [], []
+    for device_type in devices:
+        index = counts[device_type] = counts.get(device_type, -1) + 1
+        physical.append(tf.config.PhysicalDevice(name=f"/physical_device:{device_type}:{index}",
+                                                 device_type=device_type))
+        logical.append(tf.config.LogicalDevice(name=f"/device:{device_type}:{index}", device_type=device_type))
+    gpu_name = next((device.name for device in logical if device.device_type == "GPU"), "")
+    answers = {"list_physical_devices": _lister(physical), "get_visible_devices": _lister(physical),
+               "list_logical_devices": _lister(logical),
+               "is_gpu_available": lambda *args, **kwargs: bool(gpu_name),
+               "gpu_device_name": lambda *args, **kwargs: gpu_name}
     owners = {path: _attribute(tf, path) for path, _ in DEVICE_QUERIES}
     saved = [(owners[path], name, getattr(owners[path], name)) for path, name in DEVICE_QUERIES
              if hasattr(owners[path], name)]
-    physical = [d for d in tf.config.list_physical_devices() if d.device_type != "GPU"]
-    logical = [d for d in tf.config.list_logical_devices() if d.device_type != "GPU"]
-    if has_gpu:
-        physical.append(tf.config.PhysicalDevice(name="/physical_device:GPU:0", device_type="GPU"))
-        logical.append(tf.config.LogicalDevice(name="/device:GPU:0", device_type="GPU"))
-    answers = {"list_physical_devices": _lister(physical), "get_visible_devices": _lister(physical),
-               "list_logical_devices": _lister(logical),
-               "is_gpu_available": lambda *args, **kwargs: bool(has_gpu),
-               "gpu_device_name": lambda *args, **kwargs: "/device:GPU:0" if has_gpu else ""}
-    best_device = _namespace()["best_device"]
-    try:
-        for owner, name, _ in saved:
-            setattr(owner, name, answers[name])
-        getattr(best_device, "cache_clear", lambda: None)()
-        return best_device()
-    finally:
+    for owner, name, _ in saved:
+        setattr(owner, name, answers[name])
+
+    def restore():
         for owner, name, function in saved:
             setattr(owner, name, function)
-        getattr(best_device, "cache_clear", lambda: None)()
+
+    return restore
 
 
 def _attribute(root, dotted):

@@ -9,21 +9,30 @@ they live here, once:
   are as exact as CPU ones;
 * draw fresh inputs over several shapes, dtypes and magnitudes;
 * fail with a sentence that says *what* was checked and by how much it was
-  missed, never with the test's source, which the student must not see.
+  missed, never with the test's source, which the student must not see;
+* draw those inputs from a seed the grader gives (:func:`configure`), so the same
+  notebook regraded gets the same inputs and the same verdict, and two students
+  get different ones;
+* share a test cell's points over its independent checks (:class:`Checks`): each
+  check passes or fails with its message, the feedback lists them, and a failing
+  answer that behaves like a known mistake is told which one, in the notebook's
+  language (:data:`MISTAKES`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import math
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     import numpy.typing as npt
 
@@ -74,6 +83,67 @@ def restore_pristine() -> list[str]:
 
 _MISSING = object()
 
+LANGUAGES = ("en", "zh_CN")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the grader told this kernel before the first test cell (:func:`configure`).
+
+    Attributes
+    ----------
+    seed : int or None
+        The notebook's seed; ``None`` (a student's own Jupyter) draws fresh inputs every run.
+    language : str
+        ``"en"`` or ``"zh_CN"``: the language of the verdicts' frame and of named mistakes.
+    """
+
+    seed: int | None = None
+    language: str = "en"
+
+
+#: The current settings, in a holder that :func:`restore_pristine` leaves alone (it restores this
+#: module's attributes to what they were at import, before the grader configured anything).
+_current = {"settings": Settings()}
+
+
+def configure(*, seed: int, language: str) -> None:
+    """Seed every hidden test's inputs and choose the feedback's language (contract 2).
+
+    The grader calls it in the judge before a notebook's first test cell, with a
+    63-bit seed derived from a course secret and ``"<student>/<assignment>"``.
+
+    Parameters
+    ----------
+    seed : int
+        The notebook's seed: each test draws from generators derived from it and the test's name.
+    language : str
+        ``"zh_CN"`` for the Chinese notebook; anything else means English.
+    """
+    _current["settings"] = Settings(seed=int(seed), language=language if language in LANGUAGES else "en")
+
+
+def settings() -> Settings:
+    """The current :class:`Settings` (unseeded and English until :func:`configure`)."""
+    return _current["settings"]
+
+
+def derive_seed(*names: object) -> int:
+    """A 63-bit seed for ``names`` (a test's name, a purpose), derived from the configured seed.
+
+    Unconfigured, it is fresh on every call, so a student's own Jupyter draws new inputs each run.
+    """
+    seed = settings().seed
+    if seed is None:
+        return int(np.random.default_rng().integers(2**63))
+    text = "/".join([str(seed)] + [str(name) for name in names])
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> 1
+
+
+def rng(*names: object) -> np.random.Generator:
+    """A NumPy generator seeded by :func:`derive_seed` for a test's other draws."""
+    return np.random.default_rng(derive_seed(*names))
+
 #: Column counts (examples) that every NumPy hidden test should try; m=1 is
 #: included where a function is defined for it.
 DEFAULT_SHAPES = ((4, 32), (1, 7), (7, 1), (16, 257))
@@ -122,6 +192,8 @@ class Case:
         Standard deviation of the entries around a random offset of the same size.
     rng : numpy.random.Generator
         Seeded generator for anything else the test draws for this case.
+    seed : int or None
+        The seed of ``rng``: with the case's label, what reproduces a failing case.
     """
 
     label: str
@@ -129,6 +201,7 @@ class Case:
     dtype: type
     scale: float
     rng: np.random.Generator
+    seed: int | None = None
 
     def normal(self, shape: tuple[int, ...] | None = None, loc: float | np.ndarray | None = None) -> np.ndarray:
         """Entries of ``scale * N(0, 1)`` plus a per-row offset, in ``dtype``.
@@ -147,7 +220,7 @@ class Case:
 
 
 def cases(shapes: Sequence[Sequence[int]] = DEFAULT_SHAPES, dtypes: Sequence[type] = DEFAULT_DTYPES,
-          scales: Sequence[float] = DEFAULT_SCALES, seed: int | None = None) -> list[Case]:
+          scales: Sequence[float] = DEFAULT_SCALES, seed: int | None = None, name: str | None = None) -> list[Case]:
     """Every combination of shape, dtype and scale, each with its own generator.
 
     Parameters
@@ -155,21 +228,25 @@ def cases(shapes: Sequence[Sequence[int]] = DEFAULT_SHAPES, dtypes: Sequence[typ
     shapes, dtypes, scales : sequences
         The grid to cover.
     seed : int, optional
-        Fixes the draws; by default they are fresh each run, so an answer cannot
-        be fitted to known inputs.
+        Fixes the draws.
+    name : str, optional
+        The test's name: without ``seed``, the draws come from the configured
+        seed and this name (:func:`derive_seed`), fresh on every run when
+        :func:`configure` was not called, so an answer cannot be fitted to known inputs.
 
     Returns
     -------
     list of Case
     """
     restore_pristine()
-    root = np.random.default_rng(seed)
+    root = np.random.default_rng(derive_seed("cases", name) if seed is None else seed)
     grid = []
     for shape in shapes:
         for dtype in dtypes:
             for scale in scales:
                 label = f"shape {tuple(shape)}, {np.dtype(dtype).name}, scale {scale:g}"
-                grid.append(Case(label, tuple(shape), dtype, scale, np.random.default_rng(root.integers(2**32))))
+                case_seed = int(root.integers(2**63))
+                grid.append(Case(label, tuple(shape), dtype, scale, np.random.default_rng(case_seed), case_seed))
     return grid
 
 
@@ -194,7 +271,8 @@ def check_shape(value: npt.ArrayLike, shape: Sequence[int], what: str) -> None:
 
 
 def check_close(value: npt.ArrayLike, expected: npt.ArrayLike, what: str, dtype: npt.DTypeLike = np.float64,
-                rtol: float | None = None, atol: float | None = None) -> None:
+                rtol: float | None = None, atol: float | None = None,
+                mistakes: Mapping[str, npt.ArrayLike] | None = None) -> None:
     """Fail unless ``value`` matches ``expected`` elementwise, within tolerance.
 
     Parameters
@@ -209,6 +287,10 @@ def check_close(value: npt.ArrayLike, expected: npt.ArrayLike, what: str, dtype:
         The precision the student was given; float32 inputs get float32 tolerances.
     rtol, atol : float, optional
         Override :func:`tolerance`.
+    mistakes : dict, optional
+        ``{key of MISTAKES: what that mistake gives on these inputs}``: when the
+        value misses ``expected`` but matches one of these, the error is a
+        :class:`Mistake` that names it.
     """
     default_rtol, default_atol = tolerance(dtype)
     rtol = default_rtol if rtol is None else rtol
@@ -224,11 +306,26 @@ def check_close(value: npt.ArrayLike, expected: npt.ArrayLike, what: str, dtype:
     excess = np.abs(value - expected) - (atol + rtol * np.abs(expected))
     if np.any(excess > 0):
         worst = np.unravel_index(np.argmax(excess), excess.shape)
-        raise AssertionError(
-            f"{what}: does not match TensorFlow's result; the largest difference is "
-            f"{np.abs(value - expected)[worst]:.3g} at index {tuple(int(i) for i in worst)} "
-            f"(allowed: {atol:g} + {rtol:g} * |expected|)."
-        )
+        message = (f"{what}: does not match TensorFlow's result; the largest difference is "
+                   f"{np.abs(value - expected)[worst]:.3g} at index {tuple(int(i) for i in worst)} "
+                   f"(allowed: {atol:g} + {rtol:g} * |expected|).")
+        for key, looks_like in (mistakes or {}).items():
+            if _matches(value, looks_like, rtol, atol):
+                raise Mistake(message, key)
+        raise AssertionError(message)
+
+
+def _matches(value, reference, rtol, atol):
+    """Whether ``value`` equals ``reference`` within tolerance (NaN where both are NaN)."""
+    try:
+        reference = np.asarray(reference, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    if reference.shape != value.shape:
+        return False
+    with np.errstate(invalid="ignore"):
+        close = np.abs(value - reference) <= atol + rtol * np.abs(reference)
+    return bool(np.all(close | (np.isnan(value) & np.isnan(reference))))
 
 
 def check_raises_nothing(function: Callable[..., Any], *args: Any, what: str, **kwargs: Any) -> Any:
@@ -243,6 +340,210 @@ def check_raises_nothing(function: Callable[..., Any], *args: Any, what: str, **
         return function(*args, **kwargs)
     except Exception as error:  # the student's bug, reported without our source
         raise AssertionError(f"{what}: your function raised {type(error).__name__}: {error}") from None
+
+
+#: Realistic mistakes a hidden test can recognise from what an answer gives on its inputs, in words a
+#: student understands: ``{key: {language: sentence}}``. A test passes ``mistakes={key: what that mistake
+#: would give}`` to :func:`check_close`; the catalogue's mutants say which key they expect (``# names: key``).
+MISTAKES = {
+    "unbiased_variance": {
+        "en": "Your variance divides by m - 1 (the unbiased estimate); Batch Norm uses the batch's biased "
+              "variance, which divides by m.",
+        "zh_CN": "你的方差除以了 m - 1（无偏方差）；批归一化使用小批量的有偏方差，即除以 m。",
+    },
+    "eps_outside_sqrt": {
+        "en": "You add eps outside the square root (sqrt(var) + eps); it belongs inside: sqrt(var + eps).",
+        "zh_CN": "你把 eps 加在了平方根外面（sqrt(var) + eps）；它应当在平方根里面：sqrt(var + eps)。",
+    },
+    "wrong_axis": {
+        "en": "Your statistics are taken over the wrong axis: each unit (a row) is averaged over the examples "
+              "(the columns, axis=1).",
+        "zh_CN": "你在错误的轴上求统计量：每个单元（一行）应当对样本（各列，axis=1）求平均。",
+    },
+    "ignores_eps": {
+        "en": "Your result does not use the eps it is given (it leaves eps out, or fixes its own value); use "
+              "the eps argument inside the square root.",
+        "zh_CN": "你的结果没有使用传入的 eps（漏掉了 eps，或者写死了一个值）；请在平方根里使用参数 eps。",
+    },
+    "test_own_statistics": {
+        "en": "You scale X_test with its own mean and variance; both sets must be scaled with X_train's.",
+        "zh_CN": "你用 X_test 自己的均值和方差来缩放它；两组数据都必须用 X_train 的均值和方差缩放。",
+    },
+    "momentum_inverted": {
+        "en": "Your running average gives the new batch the weight momentum and the old value 1 - momentum; the "
+              "rule is new = momentum * old + (1 - momentum) * batch.",
+        "zh_CN": "你的滑动平均把 momentum 的权重给了新的小批量、把 1 - momentum 给了旧值；正确的规则是 "
+                 "new = momentum * old + (1 - momentum) * batch。",
+    },
+    "no_bessel": {
+        "en": "Your population variance is the plain average of the batch variances; Algorithm 2 multiplies it "
+              "by m / (m - 1).",
+        "zh_CN": "你的总体方差只是各小批量方差的平均；算法 2 还要乘以 m / (m - 1)。",
+    },
+    "softmax_wrong_axis": {
+        "en": "Your softmax normalizes along the wrong axis: each column (one example) must sum to 1.",
+        "zh_CN": "你的 softmax 在错误的轴上归一化：每一列（一个样本）的和必须为 1。",
+    },
+    "gamma_beta_swapped": {
+        "en": "You swapped gamma and beta: the result is gamma * Z_norm + beta.",
+        "zh_CN": "你把 gamma 和 beta 用反了：结果应为 gamma * Z_norm + beta。",
+    },
+    "forgets_beta": {
+        "en": "You leave out beta: the result is gamma * Z_norm + beta.",
+        "zh_CN": "你漏掉了 beta：结果应为 gamma * Z_norm + beta。",
+    },
+}
+
+#: The frame of a cell's verdict, per language.
+_WORDS = {
+    "en": {"passed": "passed", "failed": "FAILED", "summary": "{name}: {passed} of {total} checks passed, "
+           "{score:g} of {points:g} points.", "mistake": "This looks like a known mistake: {text}",
+           "reproduce": "to reproduce: {case}, case seed {seed}"},
+    "zh_CN": {"passed": "通过", "failed": "未通过", "summary": "{name}：{total} 项检查通过 {passed} 项，"
+              "得 {score:g} 分（满分 {points:g}）。", "mistake": "这像是一个常见错误：{text}",
+              "reproduce": "复现：{case}，用例种子 {seed}"},
+}
+
+
+class Mistake(AssertionError):
+    """A failed check whose answer behaves like a known mistake (a key of :data:`MISTAKES`)."""
+
+    def __init__(self, message: str, key: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def mistake_text(key: str, language: str | None = None) -> str:
+    """What a student is told about mistake ``key``, in ``language`` (the configured one by default)."""
+    texts = MISTAKES[key]
+    return texts.get(language or settings().language, texts["en"])
+
+
+@dataclass
+class Check:
+    """One independent check of a test cell: passed, or failed with its message.
+
+    A check recorded more than once (the same words over several cases) passes
+    only if it passed every time; ``message`` is its first failure.
+    """
+
+    what: str
+    passed: bool = True
+    message: str = ""
+    mistakes: list = field(default_factory=list)
+
+
+@dataclass
+class Attempt:
+    """One run of a check's block (:meth:`Checks.__call__`): whether it passed."""
+
+    passed: bool = True
+
+
+class Checks:
+    """A test cell's checks, recorded rather than raised, and its score over them (contract 1).
+
+    Use in a hidden test::
+
+        checks = Checks("batchnorm_forward", points=3)
+        for case in checks.cases():
+            with checks(f"Z_tilde for {case.label}", case):
+                ...  # check_close(...) and friends
+        checks.score()   # the cell's last line: a number in [0, points]
+
+    Parameters
+    ----------
+    name : str
+        The graded function: it names the seeds of the test's draws.
+    points : float
+        The test cell's points, shared equally over its checks.
+    """
+
+    def __init__(self, name: str, points: float) -> None:
+        self.name, self.points = name, float(points)
+        self._checks: dict[str, Check] = {}
+
+    def cases(self, *args: Any, **kwargs: Any) -> list[Case]:
+        """:func:`cases` for this test, seeded from the configured seed and the test's name."""
+        return cases(*args, name=self.name, **kwargs)
+
+    def rng(self, purpose: str = "") -> np.random.Generator:
+        """A generator for the test's other draws, seeded from the configured seed, the test and ``purpose``."""
+        return rng(self.name, purpose)
+
+    @contextmanager
+    def __call__(self, what: str, case: Case | None = None) -> Iterator[Attempt]:
+        """Record the enclosed check: any exception fails it with its message, and the test goes on.
+
+        Yields
+        ------
+        Attempt
+            Whose ``passed`` says, after the block, whether this time passed.
+        """
+        check = self._checks.setdefault(what, Check(what))
+        attempt = Attempt()
+        try:
+            yield attempt
+        except Exception as error:  # a failed check is recorded, never raised: the cell's score says it
+            attempt.passed = False
+            message = str(error) if isinstance(error, AssertionError) else f"{type(error).__name__}: {error}"
+            if case is not None and case.seed is not None:
+                message += f" ({_WORDS[settings().language]['reproduce'].format(case=case.label, seed=case.seed)})"
+            if check.passed:
+                check.passed, check.message = False, message
+            if isinstance(error, Mistake):
+                check.mistakes.append(error.key)
+
+    def require(self, what: str, condition: bool, message: str) -> bool:
+        """Record a check that is one condition; returns ``condition``."""
+        with self(what):
+            if not condition:
+                raise AssertionError(message)
+        return bool(condition)
+
+    @property
+    def checks(self) -> list[Check]:
+        return list(self._checks.values())
+
+    def named_mistakes(self) -> list[str]:
+        """The known mistakes that explain at least half of the failed checks, most frequent first."""
+        failed = [check for check in self._checks.values() if not check.passed]
+        counts: dict[str, int] = {}
+        for check in failed:
+            for key in dict.fromkeys(check.mistakes):
+                counts[key] = counts.get(key, 0) + 1
+        return [key for key, count in sorted(counts.items(), key=lambda item: -item[1])
+                if 2 * count >= len(failed)][:2]
+
+    def value(self) -> float:
+        """The points earned: ``points`` times the share of checks passed, never rounded up to full marks."""
+        total = len(self._checks)
+        if total == 0:
+            return self.points
+        passed = sum(check.passed for check in self._checks.values())
+        if passed == total:
+            return self.points
+        return min(math.floor(1000 * self.points * passed / total) / 1000, math.nextafter(self.points, 0))
+
+    def report(self) -> str:
+        """Every check with passed / failed and its message, the score, and any known mistake it looks like."""
+        words = _WORDS[settings().language]
+        lines = [words["summary"].format(name=self.name, passed=sum(c.passed for c in self._checks.values()),
+                                         total=len(self._checks), score=self.value(), points=self.points)]
+        for check in self._checks.values():
+            lines.append(f"  {words['passed'] if check.passed else words['failed']}: {check.what}"
+                         + ("" if check.passed else f": {check.message}"))
+        lines += [words["mistake"].format(text=mistake_text(key)) for key in self.named_mistakes()]
+        return "\n".join(lines)
+
+    def score(self) -> float:
+        """Print :meth:`report` and return the score: a hidden test's last expression (contract 1).
+
+        The grader takes that value, shown as the cell's result in the judge, as the
+        cell's score; plain nbgrader takes it from the cell's ``execute_result``.
+        """
+        print(self.report())
+        return self.value()
 
 
 if "tensorflow" in sys.modules:  # the grader's zygote imported TensorFlow first: record now

@@ -95,3 +95,139 @@ def test_references_run_on_the_best_device_without_tf32():
         assert device == tfcheck.best_device() in ("/GPU:0", "/CPU:0")
         assert not tf.config.experimental.tensor_float_32_execution_enabled()
         assert float(tf.reduce_sum(tf.ones((2, 2), dtype=tf.float64))) == 4.0
+
+
+# -- contract 2: seed and language ------------------------------------------------------------------
+
+
+@pytest.fixture
+def configured():
+    """``tfcheck.configure`` for one test, then back to unseeded English."""
+    yield tfcheck.configure
+    tfcheck._current["settings"] = tfcheck.Settings()
+
+
+def test_a_seed_gives_the_same_inputs_and_another_seed_others(configured):
+    """Does the same seed draw the same inputs for a test (regrade), another seed or another test other ones?"""
+    configured(seed=12345, language="en")
+    first = [case.normal() for case in tfcheck.Checks("f", 1).cases()]
+    again = [case.normal() for case in tfcheck.Checks("f", 1).cases()]
+    other_test = [case.normal() for case in tfcheck.Checks("g", 1).cases()]
+    configured(seed=12346, language="en")
+    other_student = [case.normal() for case in tfcheck.Checks("f", 1).cases()]
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not any(np.array_equal(a, b) for a, b in zip(first, other_test))
+    assert not any(np.array_equal(a, b) for a, b in zip(first, other_student))
+    assert tfcheck.Checks("f", 1).rng("x").integers(2**62) == tfcheck.Checks("f", 1).rng("x").integers(2**62)
+
+
+def test_unconfigured_draws_are_fresh_and_english():
+    """Before configure (a student's own Jupyter), are the draws new each run and the words English?"""
+    assert tfcheck.settings() == tfcheck.Settings(seed=None, language="en")
+    assert not np.array_equal(tfcheck.Checks("f", 1).cases()[0].normal(), tfcheck.Checks("f", 1).cases()[0].normal())
+
+
+def test_an_unknown_language_is_english(configured):
+    """Does a language other than zh_CN mean English?"""
+    configured(seed=1, language="fr")
+    assert tfcheck.settings().language == "en"
+
+
+def test_a_case_can_be_drawn_again_from_its_seed():
+    """Does a case's seed (which the feedback shows) draw that case's inputs again?"""
+    case = cases(name="f")[3]
+    drawn = case.normal()
+    replay = tfcheck.Case(case.label, case.shape, case.dtype, case.scale, np.random.default_rng(case.seed), case.seed)
+    assert np.array_equal(replay.normal(), drawn)
+
+
+# -- contract 1: partial credit over independent checks ------------------------------------------------
+
+
+def test_points_are_shared_over_checks_and_failures_are_recorded_not_raised():
+    """Does a cell earn its points in proportion to the checks passed, never full marks with a failure?"""
+    checks = tfcheck.Checks("f", points=3)
+    for index in range(100):
+        with checks(f"case {index}"):
+            assert index != 7, "case 7 is wrong"
+    assert checks.value() < 3 and checks.value() == pytest.approx(3 * 99 / 100, abs=1e-3)
+    all_pass = tfcheck.Checks("f", points=2)
+    with all_pass("one"):
+        pass
+    assert all_pass.value() == 2
+    none = tfcheck.Checks("f", points=2)
+    with none("one"):
+        raise ValueError("broken")
+    assert none.value() == 0
+
+
+def test_a_check_repeated_over_cases_passes_only_if_every_case_passed():
+    """Does one check named twice fail once any of its cases fails, keeping the first message?"""
+    checks = tfcheck.Checks("f", points=1)
+    case = cases(name="f")[0]
+    for wrong in (False, True, True):
+        with checks("Z_tilde", case) as attempt:
+            assert not wrong, f"wrong {wrong}"
+    assert not attempt.passed
+    (check,) = checks.checks
+    assert not check.passed and check.message.startswith("wrong True") and str(case.seed) in check.message
+
+
+def test_the_report_lists_every_check_with_its_verdict(capsys):
+    """Does score() print each check as passed or FAILED with its message, and return the score?"""
+    checks = tfcheck.Checks("batchnorm_forward", points=2)
+    with checks("Z_tilde for shape (4, 32)"):
+        pass
+    with checks("Z_tilde for shape (1, 7)"):
+        raise AssertionError("does not match")
+    assert checks.score() == 1.0
+    printed = capsys.readouterr().out
+    assert "batchnorm_forward: 1 of 2 checks passed, 1 of 2 points." in printed
+    assert "  passed: Z_tilde for shape (4, 32)" in printed
+    assert "  FAILED: Z_tilde for shape (1, 7): does not match" in printed
+
+
+# -- naming the mistake ------------------------------------------------------------------------------
+
+
+def test_a_miss_that_matches_a_known_mistake_names_it(configured):
+    """Is a wrong answer that equals a catalogued mistake's result told which mistake, in the notebook's language?"""
+    Z = np.random.default_rng(0).normal(size=(3, 8))
+    biased = (Z - Z.mean(1, keepdims=True)) / np.sqrt(Z.var(1, keepdims=True) + 1e-5)
+    unbiased = (Z - Z.mean(1, keepdims=True)) / np.sqrt(Z.var(1, ddof=1, keepdims=True) + 1e-5)
+    checks = tfcheck.Checks("batchnorm_forward", points=1)
+    with checks("Z_tilde"):
+        check_close(unbiased, biased, "Z_tilde", mistakes={"unbiased_variance": unbiased})
+    assert checks.named_mistakes() == ["unbiased_variance"]
+    assert tfcheck.MISTAKES["unbiased_variance"]["en"] in checks.report()
+    configured(seed=1, language="zh_CN")
+    assert tfcheck.MISTAKES["unbiased_variance"]["zh_CN"] in checks.report()
+    assert "未通过" in checks.report()
+
+
+def test_a_miss_unlike_any_known_mistake_and_a_right_answer_name_none():
+    """Is nothing named for a wrong answer that matches no mistake, or for a right one?"""
+    expected = np.linspace(0, 1, 6)
+    checks = tfcheck.Checks("f", points=1)
+    with checks("wrong"):
+        check_close(expected + 1, expected, "x", mistakes={"unbiased_variance": expected * 2})
+    with checks("right"):
+        check_close(expected, expected, "x", mistakes={"unbiased_variance": expected})
+    assert checks.named_mistakes() == []
+    assert "known mistake" not in checks.report()
+
+
+def test_every_mistake_speaks_both_languages():
+    """Has every catalogued mistake a sentence in English and in Chinese?"""
+    for key, texts in tfcheck.MISTAKES.items():
+        assert set(texts) == {"en", "zh_CN"}, key
+        assert re.search(r"[\u4e00-\u9fff]", texts["zh_CN"]), key
+
+
+def test_restoring_pristine_modules_keeps_the_configuration(configured):
+    """Does restore_pristine (run before every test's draws) leave the grader's seed and language in place?"""
+    if not tfcheck._PRISTINE:
+        tfcheck._snapshot()
+    configured(seed=7, language="zh_CN")
+    tfcheck.restore_pristine()
+    assert tfcheck.settings() == tfcheck.Settings(seed=7, language="zh_CN")
