@@ -771,6 +771,15 @@ def probe() -> Enforcement:
             checks.append(False)
         except OSError:
             checks.append(True)
+        try:
+            import socket
+
+            socket.socket(40, socket.SOCK_STREAM).close()  # AF_VSOCK
+            checks.append(False)
+        except OSError as error:
+            checks.append(error.errno == errno.EAFNOSUPPORT)
+        checks.append(all(os.statvfs(path).f_flag & os.ST_RDONLY for path in ("/usr", "/sys", "/sys/fs/cgroup")
+                          if os.path.isdir(path)) or not os.path.isdir("/sys"))
         os.write(report_write, b"ok" if all(checks) else b"leaky")
         os._exit(0)
 
@@ -789,7 +798,11 @@ def probe() -> Enforcement:
            "course code, one writable folder",
            "a uid and gid of its own (the grader is root)" if root_user
            else f"an unprivileged user namespace (the grader is uid {os.getuid()})",
-           f"no capabilities, no_new_privs, seccomp denying {len(DENIED_SYSCALLS)} system calls"]
+           f"no capabilities, no_new_privs, seccomp denying {len(DENIED_SYSCALLS)} system calls and every socket "
+           f"family but {', '.join(SOCKET_FAMILIES)}",
+           "read-only mounts all the way down; all it can write a tmpfs of its own "
+           f"({DEFAULT_LIMITS.disk_bytes >> 20} MiB each: its folder, /tmp, /dev/shm), its socket folders sealed "
+           f"once bound, its own output {LOG_BYTES >> 20} MiB"]
     missing = []
     if cgroup:
         how.append(f"a cgroup (v{cgroup.version}) bounding processes and memory")
