@@ -146,6 +146,10 @@ def find_notebook(submission: Submission) -> tuple[Path | None, str, str]:
         return None, MISSING_NOTEBOOK, f"{MISSING_NOTEBOOK}: the folder cannot be read ({error.strerror})"
     odd = _odd_files(entries)
     by_name = dict(entries)
+    try:  # looked up by name too: a folder of more than MAX_ENTRIES files still has its notebook found
+        by_name[expected.name] = os.lstat(expected)
+    except OSError:
+        pass
     if expected.name in by_name:
         info = by_name[expected.name]
         if what := kind(info.st_mode, info.st_nlink) or ("a folder" if stat.S_ISDIR(info.st_mode) else ""):

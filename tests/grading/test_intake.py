@@ -263,3 +263,11 @@ def test_copying_stops_after_max_entries(tmp_path):
         (source / f"f{index}").write_bytes(b"")
     shutil.copytree(source, tmp_path / "copy", ignore=copy_ignore(source))
     assert len(list((tmp_path / "copy").iterdir())) == MAX_ENTRIES
+
+
+def test_the_notebook_is_found_among_more_files_than_are_listed(folder):
+    """Is ``<assignment>.ipynb`` found in a folder holding more than MAX_ENTRIES other files?"""
+    for index in range(MAX_ENTRIES + 10):
+        (folder / f"a{index:05d}.png").write_bytes(b"")
+    shutil.copy(SOLUTION, folder / f"{ASSIGNMENT}.ipynb")
+    assert find_notebook(submission(folder))[:2] == (folder / f"{ASSIGNMENT}.ipynb", GRADED)
