@@ -1,13 +1,13 @@
 """Turn what an instructor hands in (a folder or an LMS zip) into submissions.
 
 Folders follow nbgrader's layout, ``submitted/<student>/<assignment>/`` (the
-``submitted`` level may be omitted). A zip is an LMS download whose files are named
-``<student>_<anything>_<assignment>.ipynb`` (:data:`LMS_FILENAME`, nbgrader's
-``FileNameCollectorPlugin.named_regexp`` for ``zip_collect``; Canvas adds ids and ``-1``
-on resubmission), or ``<student>_<anything>.zip``, a student's upload. The zip is read
-as nbgrader's ``zip_collect`` sorts it, but with :mod:`autograder.grading.archive`'s
-bounds: a duplicate keeps the newest attempt instead of ending the run, and an upload is
-unpacked only into its uploader's folder, whatever the names inside it say.
+``submitted`` level may be omitted). A zip is a learning management system's download:
+each entry is read as Canvas, Moodle, Blackboard, Brightspace or Gradescope name their
+students' files, or as nbgrader's ``zip_collect`` reads ``<student>_<anything>_<assignment>.ipynb``
+(:mod:`autograder.grading.lms`); ``<student>_<anything>.zip`` is a student's upload. The zip is
+opened with :mod:`autograder.grading.archive`'s bounds: of several files of one student the
+newest attempt is kept (a duplicate never ends the run, as it ends ``zip_collect``), and an
+upload is unpacked only into its uploader's folder, whatever the names inside it say.
 
 Every file that does not become a submission becomes a note, ``"not graded: <file>: <why>"``,
 and student ids never collide (:func:`assign_ids`).
@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograder.grading import archive
+from autograder.grading import archive, lms
 from autograder.grading.inert import printable
 from autograder.grading.intake import Submission, kind
 
@@ -34,11 +34,6 @@ if TYPE_CHECKING:
 
     PathLike = str | os.PathLike[str]
 
-#: nbgrader ``FileNameCollectorPlugin.named_regexp`` for one assignment's notebooks, with the attempt.
-LMS_FILENAME = (r".*/(?P<student_id>[^/_]+)_(?:[^/]*_)?(?P<file_id>{assignment})(?:-(?P<attempt>\d+))?"
-                r"\.ipynb$")
-#: A student's upload: a zip named for its student as a notebook would be.
-UPLOAD_FILENAME = r".*/(?P<student_id>[^/_]+)_(?P<rest>[^/]*)\.zip$"
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]*$")
 #: The end of an id made from a name that is not one (:func:`student_id`); no name is kept as an id with it.
 DERIVED = re.compile(r"-[0-9a-f]{16}$")
@@ -125,21 +120,6 @@ def from_folder(root: PathLike, wanted: Sequence[str]) -> tuple[list[Submission]
     return submissions, notes
 
 
-def _claim(path: str, wanted: Sequence[str]) -> tuple[str, str, int, bool] | None:
-    """``(student name, assignment, attempt, is_upload)`` for a zip entry's ``/``-path, or ``None``."""
-    for assignment in wanted:
-        match = re.fullmatch(LMS_FILENAME.format(assignment=re.escape(assignment)), path, re.DOTALL)
-        if match:
-            return match["student_id"], assignment, int(match["attempt"] or 0), False
-    match = re.fullmatch(UPLOAD_FILENAME, path, re.DOTALL)
-    if match:
-        named = [assignment for assignment in wanted if assignment in match["rest"]]
-        if len(named) == 1 or len(wanted) == 1:
-            attempt = re.search(r"-(\d+)$", match["rest"])
-            return match["student_id"], (named or wanted)[0], int(attempt[1]) if attempt else 0, True
-    return None
-
-
 def _fresh(folder: Path) -> None:
     """Make ``folder`` new and empty (what an earlier run extracted there goes)."""
     if folder.is_symlink() or folder.is_file():
@@ -178,50 +158,122 @@ def _unpack_upload(lms: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path, sc
     return notes
 
 
-def from_zip(source: Path, wanted: Sequence[str], output: PathLike) -> tuple[list[Submission], list[str]]:
-    """Collect an LMS zip into ``output/submitted/<student>/<assignment>/``.
+def _gradescope(lms_zip: zipfile.ZipFile, files: list) -> tuple[dict | None, list[str]]:
+    """Gradescope's ``submission_metadata.yml`` in the download, read (at most 4 MiB), or ``None``."""
+    import yaml
 
-    Per student and assignment the newest attempt is kept (the highest ``-N``, then the
-    latest time in the zip); every other file is named in a note.
+    for info, parts in files:
+        if parts[-1] == "submission_metadata.yml":
+            if info.file_size > 4 * 2**20:
+                return None, [f"not graded: {archive.entry_name(info)}: more than 4 MiB"]
+            try:
+                return lms.gradescope_submitters(yaml.safe_load(lms_zip.read(info))), []
+            except Exception as error:  # noqa: BLE001  (a broken record is the download's problem, named)
+                return None, [f"not graded: {archive.entry_name(info)}: unreadable ({type(error).__name__})"]
+    return None, []
+
+
+def _sort(claim: lms.Claim, info: zipfile.ZipInfo, wanted: Sequence[str]) -> tuple[str | None, str, int, str]:
+    """``(assignment, role, copy, why)`` of a recognised file: role "notebook", "upload" or "file" (beside them)."""
+    name = claim.file.rsplit("/", 1)[-1]
+    if not name:
+        return None, "", 0, f"{claim.lms}'s record of the submission"
+    if name.lower().endswith(".zip"):
+        named = [assignment for assignment in wanted if assignment.casefold() in name.casefold()]
+        if len(named) == 1 or len(wanted) == 1:
+            return (named or wanted)[0], "upload", 0, ""
+        return None, "", 0, "an upload that names no one assignment"
+    assignment, copy = lms.notebook_of(name, wanted)
+    if assignment:
+        return assignment, "notebook", copy, ""
+    if len(wanted) == 1:
+        return wanted[0], "notebook" if name.lower().endswith(".ipynb") else "file", copy, ""
+    return None, "", 0, "a file of no one assignment"
+
+
+def _newest(found: list) -> tuple[list, list, str]:
+    """One student's files for one assignment: those of the newest attempt, the others, and how it was chosen.
+
+    ``found`` holds ``(claim, info, role, copy)``. The newest attempt is the latest by the system's
+    own time; in it, the notebook or upload kept is the highest copy (``-1``, ``(1)``), then the latest
+    time in the zip; files beside it stay.
+    """
+    latest = max(claim.attempt for claim, *_ in found)
+    attempt = [item for item in found if item[0].attempt == latest]
+    earlier = [item for item in found if item[0].attempt != latest]
+    candidates = sorted((item for item in attempt if item[2] != "file"),
+                        key=lambda item: (item[3], item[1].date_time, item[1].filename))
+    how = f"by {found[0][0].lms}'s time" if earlier else "by its copy number, then its time in the zip"
+    return [item for item in attempt if item[2] == "file"] + candidates[-1:], earlier + candidates[:-1], how
+
+
+def from_zip(source: Path, wanted: Sequence[str], output: PathLike) -> tuple[list[Submission], list[str]]:
+    """Collect an LMS download into ``output/submitted/<student>/<assignment>/``.
+
+    Each entry is read as its system names it (:mod:`autograder.grading.lms`): Canvas, Moodle,
+    Blackboard, Brightspace, Gradescope or nbgrader's plain naming. Per student and assignment
+    the newest attempt is kept (the system's own time, then a copy's number, then the time in
+    the zip) and the others are named in a note; the system's id for the student, the time of
+    the submission and a late mark travel on the :class:`~autograder.grading.intake.Submission`.
     """
     output = Path(output)
     budget = archive.Budget(max(MIN_BUDGET, BUDGET_RATIO * source.stat().st_size))
     try:
-        lms = archive.open_zip(source, archive.LMS_LIMITS)
+        lms_zip = archive.open_zip(source, archive.LMS_LIMITS)
     except ValueError as error:
         raise ValueError(f"{source.name}: {error}") from None
-    with lms:
-        files, notes = archive.members(lms, archive.LMS_LIMITS)
+    with lms_zip:
+        files, notes = archive.members(lms_zip, archive.LMS_LIMITS)
         if not files and not notes:
             raise ValueError(f"{source.name} is empty")
+        gradescope, read = _gradescope(lms_zip, files)
+        notes += read
         claims: dict[tuple[str, str], list] = {}
         for info, parts in files:
-            claim = _claim("/" + "/".join(parts), wanted)
-            if claim is None:
-                notes.append(f"not graded: {archive.entry_name(info)}: not named "
-                             "<student>_..._<assignment>.ipynb, nor <student>_....zip (an upload)")
+            if parts[-1] in lms.RECORDS:
+                notes.append(f"not graded: {archive.entry_name(info)}: {lms.RECORDS[parts[-1]]}'s record of the download")
                 continue
-            student, assignment, attempt, upload = claim
-            claims.setdefault((student, assignment), []).append((attempt, info.date_time, info.filename, info, upload))
+            claim = lms.recognise(parts, gradescope, wanted)
+            if claim is None:
+                notes.append(f"not graded: {archive.entry_name(info)}: not named as Canvas, Moodle, Blackboard, "
+                             "Brightspace or Gradescope name a student's file, nor <student>_..._<assignment>.ipynb")
+                continue
+            assignment, role, copy, why = _sort(claim, info, wanted)
+            if assignment is None:
+                notes.append(f"not graded: {archive.entry_name(info)}: {why}")
+                continue
+            claims.setdefault((claim.student, assignment), []).append((claim, info, role, copy))
         if not claims:
             raise ValueError(f"{source.name} holds no notebook named like <student>_..._<assignment>.ipynb")
         ids = assign_ids(student for student, _ in claims)
         notes += [note for _, note in sorted(ids.values()) if note]
         scratch = output / "downloaded"
         scratch.mkdir(parents=True, exist_ok=True)
-        for (student, assignment), found in sorted(claims.items()):
-            found.sort(key=lambda claim: claim[:3])
-            *older, (_, _, _, info, upload) = found
-            notes += [f"not graded: {archive.entry_name(old[3])}: an earlier attempt than {archive.entry_name(info)}"
-                      for old in older]
+        kept: dict[tuple[str, str], lms.Claim] = {}
+        for (student, assignment), found in sorted(claims.items(), key=lambda item: item[0]):
+            chosen, dropped, how = _newest(found)
+            shown = ", ".join(archive.entry_name(info) for _, info, role, _ in chosen if role != "file")
+            notes += [f"not graded: {archive.entry_name(info)}: an earlier attempt than {shown} ({how})"
+                      for _, info, _, _ in dropped]
             folder = output / "submitted" / ids[student][0] / assignment
             _fresh(folder)
-            if upload:
-                notes += _unpack_upload(lms, info, folder, scratch, budget)
-            elif why := archive.extract(lms, info, folder, [f"{assignment}.ipynb"], budget, archive.LMS_LIMITS):
-                notes.append(f"not graded: {archive.entry_name(info)}: {why}")
-    submissions = [Submission(ids[student][0], assignment, output / "submitted" / ids[student][0] / assignment)
-                   for student in sorted(ids, key=lambda name: ids[name][0]) for assignment in wanted]
+            for claim, info, role, _ in chosen:
+                kept[(ids[student][0], assignment)] = claim
+                if role == "upload":
+                    notes += _unpack_upload(lms_zip, info, folder, scratch, budget)
+                    continue
+                parts = [f"{assignment}.ipynb"] if role == "notebook" else claim.file.split("/")
+                if why := archive.extract(lms_zip, info, folder, parts, budget, archive.LMS_LIMITS):
+                    notes.append(f"not graded: {archive.entry_name(info)}: {why}")
+    submissions = []
+    for student in sorted(ids, key=lambda name: ids[name][0]):
+        ident = ids[student][0]
+        for assignment in wanted:
+            claim = kept.get((ident, assignment)) or next(
+                (c for (i, _), c in sorted(kept.items(), key=lambda item: item[0]) if i == ident), None)
+            origin = {} if claim is None else {"lms": claim.lms, "lms_id": claim.lms_id, "late": claim.late,
+                                                "submitted": claim.submitted if (ident, assignment) in kept else ""}
+            submissions.append(Submission(ident, assignment, output / "submitted" / ident / assignment, **origin))
     return submissions, notes
 
 

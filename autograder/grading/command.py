@@ -99,7 +99,7 @@ def _main(*, source, assignment, output, workers, scheduler, force, db_url, warm
     outcomes = grade(submissions, output=output, workers=workers, scheduler=scheduler, force=force,
                      db_url=db_url, warm=warm, feedback=feedback, progress=progress, limits=limits,
                      confined=enforced.confined)
-    write_csv(outcomes, output / "grades.csv")
+    write_csv(outcomes, output / "grades.csv", {(s.student, s.assignment): s for s in submissions})
     summary = write_report(outcomes, output / "report", enforced, profile=profile, notes=notes)
     elapsed = time.monotonic() - started
     log.info(summary)

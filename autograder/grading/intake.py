@@ -62,11 +62,22 @@ class Submission:
     assignment : str
     folder : Path
         Holds ``<assignment>.ipynb`` and any other files the student handed in.
+    lms, lms_id : str
+        The learning management system whose download it came from, and its id for the student
+        ("" for a folder, or a system whose naming carries no id).
+    submitted : str
+        When the system says it was submitted, ISO 8601 ("" when it does not say).
+    late : bool
+        The system marked it late.
     """
 
     student: str
     assignment: str
     folder: Path
+    lms: str = ""
+    lms_id: str = ""
+    submitted: str = ""
+    late: bool = False
 
 
 def kind(mode: int, links: int = 1) -> str:

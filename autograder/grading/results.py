@@ -12,10 +12,14 @@ from autograder.nbgrader_cells import function_name  # noqa: F401 (CSV columns a
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
+
+    from autograder.grading.intake import Submission
 
 # grades.csv columns before the per-function ones, and after them.
 STUDENT, ASSIGNMENT, STATUS = "student", "assignment", "status"
+#: Where a submission came from, for a download of a learning management system (intake's Submission).
+LMS, LMS_ID, SUBMITTED, LATE = "lms", "lms_id", "submitted", "late"
 TOTAL, POSSIBLE, PROBLEM, SECONDS = "total", "possible", "problem", "seconds"
 
 
@@ -68,16 +72,22 @@ class Outcome:
         return f"{self.student} {self.assignment}: {self.total:g}/{self.max_score:g} ({self.status})"
 
 
-def write_csv(outcomes: Sequence[Outcome], path: str | os.PathLike[str]) -> None:
+def write_csv(outcomes: Sequence[Outcome], path: str | os.PathLike[str],
+              origins: Mapping[tuple[str, str], Submission] | None = None) -> None:
     """Write ``grades.csv``: a row per student and assignment, a column per graded function.
 
     Every text cell is :func:`~autograder.grading.inert.spreadsheet`-safe: a note quoting a
     student's file name never runs as a formula, nor breaks a row with a control character.
+    When ``origins`` (``{(student, assignment): Submission}``) came from an LMS download, the
+    system, its id for the student, the submission's time and its late mark get columns of their own.
     """
     functions = []
     for outcome in outcomes:
         functions += [name for name in outcome.possible if name not in functions]
-    columns = [STUDENT, ASSIGNMENT, STATUS, *functions, TOTAL, POSSIBLE, PROBLEM, SECONDS]
+    origins = origins or {}
+    from_lms = any(origin.lms for origin in origins.values())
+    columns = [STUDENT, *([LMS, LMS_ID] if from_lms else []), ASSIGNMENT, *([SUBMITTED, LATE] if from_lms else []),
+               STATUS, *functions, TOTAL, POSSIBLE, PROBLEM, SECONDS]
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.DictWriter(file, fieldnames=columns)
         writer.writeheader()
@@ -89,5 +99,9 @@ def write_csv(outcomes: Sequence[Outcome], path: str | os.PathLike[str]) -> None
                 POSSIBLE: f"{outcome.max_score:g}",
                 PROBLEM: spreadsheet(outcome.problem), SECONDS: f"{outcome.seconds:.2f}",
             }
+            origin = origins.get((outcome.student, outcome.assignment))
+            if from_lms and origin is not None:
+                row |= {LMS: spreadsheet(origin.lms), LMS_ID: spreadsheet(origin.lms_id),
+                        SUBMITTED: spreadsheet(origin.submitted), LATE: "late" if origin.late else ""}
             row |= {name: f"{score:g}" for name, score in outcome.scores.items()}
             writer.writerow(row)

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from autograder.grading.collect import LMS_FILENAME, MAX_ID, assign_ids, collect, student_id
+from autograder.grading.collect import MAX_ID, assign_ids, collect, student_id
 
 WANTED = ["ch1_normalizing", "ch2_fitting_bn"]
 
@@ -60,19 +60,6 @@ def test_a_broken_or_empty_zip_is_refused(tmp_path, content, message):
         archive.write_bytes(content)
     with pytest.raises(ValueError, match=message):
         collect(archive, WANTED, tmp_path / "out")
-
-
-@pytest.mark.parametrize("path, student", [
-    ("x/alice_ch1_normalizing.ipynb", "alice"),
-    ("x/bob_12345_678_ch1_normalizing.ipynb", "bob"),
-    ("x/carol_late_ch1_normalizing-1.ipynb", "carol"),
-    ("x/dave_ch2_fitting_bn.ipynb", None),
-    ("x/ch1_normalizing.ipynb", None),
-])
-def test_lms_file_names_name_the_student(path, student):
-    """Does the LMS pattern read the student from Canvas-style names, resubmissions included, and nothing else?"""
-    match = re.match(LMS_FILENAME.format(assignment=re.escape("ch1_normalizing")), path)
-    assert (match and match.group("student_id")) == student or (match is None and student is None)
 
 
 @pytest.mark.parametrize("name", ["=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "x" * 252, "jos-0123456789abcdef"])
@@ -132,7 +119,7 @@ def test_a_resubmission_keeps_the_newest_attempt_and_names_the_others(tmp_path):
     assert [(s.student, (s.folder / "ch1_normalizing.ipynb").read_bytes()) for s in submissions] == [
         ("alice", b"second"), ("bob", b"bob's")]
     assert notes == ["not graded: alice_1_ch1_normalizing.ipynb: an earlier attempt than "
-                     "alice_1_ch1_normalizing-1.ipynb"]
+                     "alice_1_ch1_normalizing-1.ipynb (by its copy number, then its time in the zip)"]
 
 
 def test_an_upload_is_unpacked_into_its_uploaders_folder_only(tmp_path):
@@ -155,7 +142,8 @@ def test_every_other_file_in_a_zip_is_named(tmp_path):
     submissions, notes = collect(archive, ["ch1_normalizing"], tmp_path / "out")
     assert [s.student for s in submissions] == ["alice"]
     assert notes == ["not graded: ../evil_ch1_normalizing.ipynb: a path that climbs out of its folder (..)",
-                     "not graded: readme.txt: not named <student>_..._<assignment>.ipynb, nor <student>_....zip (an upload)"]
+                     "not graded: readme.txt: not named as Canvas, Moodle, Blackboard, Brightspace or Gradescope name a "
+                     "student's file, nor <student>_..._<assignment>.ipynb"]
     assert not (tmp_path / "evil_ch1_normalizing.ipynb").exists()
 
 
@@ -167,3 +155,94 @@ def test_a_name_in_a_zip_that_collides_with_a_derived_id_is_renamed(tmp_path):
     submissions, notes = collect(archive, ["ch1_normalizing"], tmp_path / "out")
     stored = {s.student: (s.folder / "ch1_normalizing.ipynb").read_bytes() for s in submissions}
     assert stored[victim] == b"victim" and len(stored) == 2 and sorted(stored.values()) == [b"attacker", b"victim"]
+
+
+def collected(tmp_path, entries, wanted=("ch1_normalizing",)):
+    """``{student: (notebook bytes or None, other files, Submission)}`` and the notes, from a zip of ``entries``."""
+    archive = lms_zip(tmp_path / "download.zip", entries)
+    submissions, notes = collect(archive, list(wanted), tmp_path / "out")
+    found = {}
+    for s in submissions:
+        notebook = s.folder / f"{s.assignment}.ipynb"
+        others = sorted(str(p.relative_to(s.folder)) for p in s.folder.rglob("*") if p.is_file() and p != notebook)
+        found[s.student] = (notebook.read_bytes() if notebook.is_file() else None, others, s)
+    return found, notes
+
+
+def test_a_canvas_download_keeps_every_student_their_id_and_late_mark(tmp_path):
+    """Do Canvas's ``(1)`` copies, changed case, ``-1`` resubmissions and ``_LATE`` all reach a row, with Canvas's ids?"""
+    found, notes = collected(tmp_path, {
+        "lovelaceada_1234_5678_ch1_normalizing.ipynb": b"ada",
+        "turingalan_LATE_2345_6788_ch1_normalizing.ipynb": b"alan first",
+        "turingalan_LATE_2345_6789_ch1_normalizing-1.ipynb": b"alan second",
+        "hoppergrace_3456_7890_ch1_normalizing (1).ipynb": b"grace",
+        "knuthdon_4567_8901_Ch1_Normalizing.ipynb": b"don",
+    })
+    assert {s: f[0] for s, f in found.items()} == {"lovelaceada": b"ada", "turingalan": b"alan second",
+                                                   "hoppergrace": b"grace", "knuthdon": b"don"}
+    assert sorted((s, f[2].lms, f[2].lms_id, f[2].late) for s, f in found.items()) == [
+        ("hoppergrace", "Canvas", "3456", False), ("knuthdon", "Canvas", "4567", False),
+        ("lovelaceada", "Canvas", "1234", False), ("turingalan", "Canvas", "2345", True)]
+    assert notes == ["not graded: turingalan_LATE_2345_6788_ch1_normalizing.ipynb: an earlier attempt than "
+                     "turingalan_LATE_2345_6789_ch1_normalizing-1.ipynb (by its copy number, then its time in the zip)"]
+
+
+def test_a_moodle_download_reads_a_folder_per_student(tmp_path):
+    """Are Moodle's folders (and its flat names) one student each, every file kept, the notebook found by any name?"""
+    found, notes = collected(tmp_path, {
+        "Ada Lovelace_101_assignsubmission_file_/ch1_normalizing.ipynb": b"ada",
+        "Ada Lovelace_101_assignsubmission_file_/data/x.csv": b"1,2",
+        "Alan Turing_102_assignsubmission_file_/my work.ipynb": b"alan",
+        "Grace Hopper_103_assignsubmission_file_ch1_normalizing.ipynb": b"grace",
+    })
+    ada, alan, grace = (found[student_id(name)[0]] for name in ("Ada Lovelace", "Alan Turing", "Grace Hopper"))
+    assert ada[:2] == (b"ada", ["data/x.csv"]) and grace[0] == b"grace" and alan[0] == b"alan"
+    assert (ada[2].lms, ada[2].lms_id, grace[2].lms_id) == ("Moodle", "101", "103")
+    assert [note for note in notes if note.startswith("not graded")] == []
+
+
+def test_a_blackboard_download_keeps_the_newest_attempt_by_its_time(tmp_path):
+    """Are Blackboard's attempts ordered by Blackboard's own time, its records named, each student its own?"""
+    found, notes = collected(tmp_path, {
+        "ch1_normalizing_alovelace_attempt_2026-01-05-10-11-12_ch1_normalizing.ipynb": (b"ada", {"date_time": (2026, 1, 9, 0, 0, 0)}),
+        "ch1_normalizing_alovelace_attempt_2026-01-05-10-11-12.txt": b"Name: Ada Lovelace",
+        "ch1_normalizing_aturing_attempt_2026-01-06-09-00-00_ch1_normalizing.ipynb": b"alan newest",
+        "ch1_normalizing_aturing_attempt_2026-01-04-09-00-00_ch1_normalizing.ipynb": (b"alan oldest", {"date_time": (2026, 2, 1, 0, 0, 0)}),
+    })
+    assert {s: f[0] for s, f in found.items()} == {"alovelace": b"ada", "aturing": b"alan newest"}
+    assert found["aturing"][2].submitted == "2026-01-06T09:00:00" and found["alovelace"][2].lms == "Blackboard"
+    assert notes == [
+        "not graded: ch1_normalizing_alovelace_attempt_2026-01-05-10-11-12.txt: Blackboard's record of the submission",
+        "not graded: ch1_normalizing_aturing_attempt_2026-01-04-09-00-00_ch1_normalizing.ipynb: an earlier attempt "
+        "than ch1_normalizing_aturing_attempt_2026-01-06-09-00-00_ch1_normalizing.ipynb (by Blackboard's time)"]
+
+
+def test_a_brightspace_download_reads_names_and_times(tmp_path):
+    """Are Brightspace's ``<id>-<id> - <name> - <time> - <file>`` entries each student's, the newest kept?"""
+    found, notes = collected(tmp_path, {
+        "123-456 - Ada Lovelace - Jan 5, 2026 1011 PM - ch1_normalizing.ipynb": b"ada",
+        "124-457 - Alan Turing - Jan 4, 2026 0900 AM - ch1_normalizing.ipynb": b"alan old",
+        "125-457 - Alan Turing - Jan 6, 2026 0100 PM - ch1_normalizing.ipynb": b"alan new",
+        "index.html": b"<html></html>",
+    })
+    ada, alan = found[student_id("Ada Lovelace")[0]], found[student_id("Alan Turing")[0]]
+    assert (ada[0], alan[0], alan[2].lms_id, alan[2].submitted) == (b"ada", b"alan new", "457", "2026-01-06T13:00:00")
+    assert notes[0] == "not graded: index.html: Brightspace's record of the download"
+    assert notes[-1].startswith("not graded: 124-457 - Alan Turing - Jan 4, 2026 0900 AM - ch1_normalizing.ipynb: "
+                                "an earlier attempt than 125-457")
+
+
+def test_a_gradescope_export_names_students_from_its_metadata(tmp_path):
+    """Is each ``submission_<id>/`` folder graded as the submitter its ``submission_metadata.yml`` names?"""
+    metadata = (b"submission_1:\n  :submitters:\n  - :name: Ada Lovelace\n    :sid: '5001'\n    :email: ada@x.edu\n"
+                b"  :created_at: 2026-01-05 10:11:12.000000000 -08:00\n"
+                b"submission_2:\n  :submitters:\n  - :name: Alan Turing\n    :sid: '5002'\n  :created_at: 2026-01-06\n")
+    found, notes = collected(tmp_path, {
+        "assignment_9100_export/submission_metadata.yml": metadata,
+        "assignment_9100_export/submission_1/ch1_normalizing.ipynb": b"ada",
+        "assignment_9100_export/submission_2/notebooks/ch1_normalizing.ipynb": b"alan",
+        "assignment_9100_export/submission_3/ch1_normalizing.ipynb": b"nobody's",
+    })
+    assert {s: f[0] for s, f in found.items()} == {"5001": b"ada", "5002": b"alan"}
+    assert found["5001"][2].lms == "Gradescope" and found["5001"][2].submitted.startswith("2026-01-05")
+    assert "not graded: assignment_9100_export/submission_3/ch1_normalizing.ipynb: not named as" in notes[-1]

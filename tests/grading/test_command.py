@@ -167,6 +167,9 @@ def test_lms_zip_is_collected_and_graded(tmp_path):
         rows = {row["student"]: row for row in csv.DictReader(file)}
     assert rows["lovelaceada"]["total"] == rows["lovelaceada"]["possible"]
     assert rows["turingalan"]["status"] == "graded" and float(rows["turingalan"]["total"]) == 0
+    assert (rows["lovelaceada"]["lms"], rows["lovelaceada"]["lms_id"], rows["lovelaceada"]["late"]) == ("Canvas", "1234", "")
+    assert (rows["turingalan"]["lms_id"], rows["turingalan"]["late"]) == ("2345", "late")
+    assert "not graded: readme.txt: not named as" in (output / "report" / "summary.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("content", [b"", b"this is not a zip"])

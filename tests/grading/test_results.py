@@ -71,3 +71,23 @@ def test_no_cell_of_grades_csv_is_a_formula(tmp_path):
     assert len(read) == 2 and len((tmp_path / "grades.csv").read_text().splitlines()) == 3
     assert read[0]["problem"] == "'=HYPERLINK(\"http://e\",\"x\")" and read[1]["problem"] == "'-2+3\\r\\nforged,row"
     assert not any(value.startswith(("=", "+", "-", "@")) for row in read for value in row.values())
+
+
+def test_an_lms_downloads_ids_and_times_get_columns(tmp_path):
+    """Does grades.csv carry the LMS, its id for the student, the submission's time and late mark, when known?"""
+    from pathlib import Path
+
+    from autograder.grading.intake import Submission
+
+    rows = [outcome(scores={"f": 1.0}, possible={"f": 1.0}), outcome(student="bob", possible={"f": 1.0})]
+    origins = {("alice", "ch1_normalizing"): Submission("alice", "ch1_normalizing", Path("."), "Canvas", "1234",
+                                                         "2026-01-05T10:11:12", True),
+               ("bob", "ch1_normalizing"): Submission("bob", "ch1_normalizing", Path("."), "Canvas", "=2")}
+    write_csv(rows, tmp_path / "grades.csv", origins)
+    with open(tmp_path / "grades.csv", encoding="utf-8") as file:
+        read = {row["student"]: row for row in csv.DictReader(file)}
+    assert (read["alice"]["lms"], read["alice"]["lms_id"], read["alice"]["submitted"], read["alice"]["late"]) == (
+        "Canvas", "1234", "2026-01-05T10:11:12", "late")
+    assert read["bob"]["lms_id"] == "'=2" and read["bob"]["late"] == ""
+    write_csv(rows, tmp_path / "plain.csv", {})
+    assert "lms_id" not in (tmp_path / "plain.csv").read_text().splitlines()[0]
