@@ -687,13 +687,15 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
     def seal(fd):
         if os.read(fd, 1) != b"s":
             return False
-        if seal_sockets(kernel_pid, jail.sockets):
-            os.write(seal_reply, b"k")
-        else:
+        done = seal_sockets(kernel_pid, jail.sockets)
+        if not done:
             log("its socket folders could not be made read-only")
             give_reason(f"{GRADER_FAULT} the kernel's socket folders could not be made read-only")
-            os.write(seal_reply, b"x")
             kill_tree(kernel_pid)
+        try:
+            os.write(seal_reply, b"k" if done else b"x")
+        except OSError:  # the kernel is gone
+            pass
         return False
 
     readers = {output_read: _relayer()}

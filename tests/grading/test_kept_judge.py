@@ -87,10 +87,11 @@ def test_a_judge_is_not_kept_past_a_call_it_had_to_stop(cells, tmp_path):
 
 
 def test_what_a_submission_leaves_in_the_call_folder_is_removed(cells, tmp_path):
-    """Can a submission leave a file where the next submission's socket will be? (The folder is emptied.)"""
+    """Can a submission leave a file where the next submission's socket will be? (Sealed, then removed.)"""
     plant = ("import os\nfolder = os.path.dirname(os.environ['BNWEEK_JUDGE_SOCKET'])\n"
              "for name in ('planted', 'calls-0000000000000000'):\n"
-             "    open(os.path.join(folder, name), 'w').write('x')\n"
+             "    try:\n        open(os.path.join(folder, name), 'w').write('x')\n"
+             "    except OSError:\n        pass  # the folder is sealed once the kernel's sockets are bound\n"
              "def f(x):\n    return 2 * x")
     executed, token, _ = _grade(_notebook(cells, answer=plant), tmp_path)
     assert not executed.problem and token
@@ -111,12 +112,23 @@ DEEP_TREE = ("def deep(top, levels=3000):\n    here = os.open(top, os.O_RDONLY)\
 
 def test_a_call_folder_made_unusable_during_the_last_call_does_not_reach_the_next_notebook(cells, tmp_path):
     """A submission that takes its call folder's permissions away during its last call: is the next one graded?"""
-    hostile = CALL_FOLDER + "def f(x):\n    os.chmod(folder, 0)\n    return 2 * x"
+    hostile = CALL_FOLDER + "def f(x):\n    try:\n        os.chmod(folder, 0)\n    except OSError:\n        pass\n" \
+                            "    return 2 * x"
     attacked, _, _ = _grade(_notebook(cells, answer=hostile), tmp_path)
     assert not attacked.fault, attacked.fault
     for _ in range(2):
         honest, token, text = _grade(_notebook(cells), tmp_path)
         assert token and not honest.problem and not honest.fault and "Error" not in text, text
+
+
+def test_a_judge_whose_call_could_not_connect_is_not_kept(cells, tmp_path):
+    """The submission closes the socket the judge calls it through: the judge cannot connect, so it is not kept."""
+    hostile = "from autograder.kernel import remote\nremote._listener.close()\ndef f(x):\n    return 2 * x"
+    attacked, token, text = _grade(_notebook(cells, answer=hostile), tmp_path)
+    assert not attacked.fault and "did not answer" in text, text
+    assert _kept() is None
+    honest, again, text = _grade(_notebook(cells), tmp_path)
+    assert again and again != token and not honest.problem and "Error" not in text, text
 
 
 @pytest.mark.parametrize("where", ["call folder", "working folder", "/tmp"])

@@ -16,6 +16,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -25,6 +26,7 @@ import nbformat
 import pytest
 
 from autograder.course import EXERCISES, REPO, assignments, source_notebook
+from autograder.sandbox import cleanup
 from autograder.sandbox.limits import DEFAULT_LIMITS
 from autograder.sandbox.zygote import UID_BASE
 
@@ -73,6 +75,29 @@ def call(what):
         return what()
     except Exception as error:
         return error
+
+def deep(top, levels=3000):
+    # a tree deeper than Python's recursion limit and PATH_MAX, its deepest folder without permissions
+    try:
+        here = os.open(top, os.O_RDONLY)
+        for _ in range(levels):
+            os.mkdir("d", dir_fd=here)
+            below = os.open("d", os.O_RDONLY, dir_fd=here)
+            os.close(here)
+            here = below
+        os.fchmod(here, 0)
+        os.close(here)
+        return "nested"
+    except OSError as error:
+        return error
+
+#: the folder of the socket the judge calls this kernel through, and of this kernel's own sockets
+CALLS = os.path.dirname(os.environ.get("BNWEEK_JUDGE_SOCKET", "/nonexistent/x"))
+try:
+    from ipykernel.connect import get_connection_file
+    SOCKETS = os.path.dirname(get_connection_file())
+except Exception:
+    SOCKETS = "/nonexistent"
 """
 
 ATTACKS = {
@@ -217,6 +242,79 @@ for path in find("connection.json") + glob.glob(jupyter_runtime_dir() + "/*.json
         print("LEAK: a key file", path, call(lambda: open(path).read()[:200]))
 print(sorted(os.listdir("/proc")))
 """),
+    "locks_the_judges_call_folder": ("ch2_fitting_bn", """
+import threading
+def lock():
+    call(lambda: os.chmod(CALLS, 0))
+    call(lambda: os.symlink(DROP, os.path.join(CALLS, "calls-" + "0" * 16)))
+get_ipython().events.register("post_execute", lock)  # after each of its calls, the last one too
+def keep_locking():
+    while True:
+        lock()
+        time.sleep(0.005)
+threading.Thread(target=keep_locking, daemon=True).start()
+lock()
+print("call folder", CALLS, oct(os.stat(CALLS).st_mode))
+"""),
+    "nests_folders_deeper_than_recursion": ("ch3_why_bn_works", """
+for top in (".", "/tmp", "/dev/shm", CALLS, SOCKETS):
+    print(top, deep(top))
+"""),
+    "fills_the_disk": ("ch4_test_time", """
+libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
+for top in (".", "/tmp", "/dev/shm", CALLS, SOCKETS):
+    for mode in (1, 0):  # FALLOC_FL_KEEP_SIZE, which the file-size limit does not see; then plain
+        fd = call(lambda: os.open(os.path.join(top, "prealloc-%d" % mode), os.O_WRONLY | os.O_CREAT, 0o600))
+        if isinstance(fd, int):
+            print(top, "fallocate", mode, libc.fallocate(fd, mode, 0, 4 * 2**30), ctypes.get_errno())
+    written, block = 0, b"x" * 2**20
+    try:
+        for index in range(1024):  # 1 GiB in files below the file-size limit
+            with open(os.path.join(top, "fill-%d" % index), "wb") as file:
+                for _ in range(32):
+                    written += file.write(block)
+    except OSError as error:
+        print(top, "wrote", written >> 20, "MiB:", error)
+for stream in (sys.stdout, sys.stderr):  # a gigabyte past ipykernel, straight to the kernel's own stdout
+    fd = getattr(stream, "_original_stdstream_copy", None)
+    for _ in range(512 if fd is not None else 0):
+        os.write(fd, b"y" * 2**20)
+"""),
+    "listens_on_vsock": (CH1, """
+import errno
+port = 20000 + int(TOKEN[-4:], 16) % 10000
+deadline, outcome = time.time() + 4, None
+while time.time() < deadline:
+    try:
+        vsock = socket.socket(40, socket.SOCK_STREAM)  # AF_VSOCK: outside the network namespace
+        vsock.bind((0xFFFFFFFF, port))
+        vsock.listen()
+        print("LEAK: listening on the host's vsock port", port)
+        time.sleep(4)
+        break
+    except OSError as error:
+        outcome = error
+        if error.errno in (errno.EAFNOSUPPORT, errno.EPERM, errno.EACCES):
+            break
+        time.sleep(0.05)
+print("vsock:", outcome)
+for name in ("AF_PACKET", "AF_ALG", "AF_BLUETOOTH"):
+    print(name, call(lambda: socket.socket(getattr(socket, name, 38), socket.SOCK_SEQPACKET)))
+"""),
+    "writes_under_sys": (CH1, """
+with open("/proc/self/mountinfo") as mounts:
+    for line in mounts:
+        point, options = line.split()[4], line.split()[5]
+        if point.startswith("/sys") and "rw" in options.split(","):
+            print("LEAK: a writable mount under /sys:", point)
+for folder, subfolders, files in os.walk("/sys/fs/cgroup"):
+    for name in files:
+        if name in ("cgroup.procs", "cgroup.kill", "freezer.state", "pids.max", "tasks"):
+            path = os.path.join(folder, name)
+            outcome = call(lambda: open(path, "w").write("FROZEN" if name == "freezer.state" else "1"))
+            if not isinstance(outcome, Exception):
+                print("LEAK: wrote", path)
+"""),
     "gains_privileges": (CH1, """
 print("setuid", call(lambda: os.setuid(0)))
 print("userns", libc.unshare(0x10000000), ctypes.get_errno())
@@ -270,18 +368,77 @@ def read_grades(path):
         return {(row["student"], row["assignment"]): row for row in csv.DictReader(file)}
 
 
-def run_grade(source, output, assignment="all"):
+#: What an honest student may also do: use ``tempfile``, and a ``tf.function`` whose ``tf.range`` loop AutoGraph
+#: converts (it writes a temporary file), under a grader whose TMPDIR is a host folder (issue 22).
+TEMPFILE_AND_AUTOGRAPH = """
+import tempfile
+import tensorflow as tf
+with tempfile.NamedTemporaryFile() as scratch:
+    scratch.write(b"x")
+
+@tf.function
+def total(n):
+    s = tf.constant(0)
+    for i in tf.range(n):
+        s += i
+    return s
+
+print("tempfile", tempfile.gettempdir(), "autograph", int(total(tf.constant(10))))
+"""
+#: The vsock port the vsock attack listens on, and the host probes.
+VSOCK_PORT = 20000 + int(TOKEN[-4:], 16) % 10000
+
+
+def run_grade(source, output, assignment="all", tmpdir=None):
     env = dict(os.environ, BNWEEK_REDTEAM=TOKEN)
+    if tmpdir:
+        env["TMPDIR"] = str(tmpdir)
     return subprocess.run([sys.executable, "-m", "autograder", "grade", str(source), assignment, "-o", str(output),
                            "--workers", "2"], capture_output=True, text=True, env=env, timeout=1500)
+
+
+class Sampler:
+    """Watches from the host, while the batch runs: the bytes under the grader's TMPDIR, and the vsock port."""
+
+    def __init__(self, folder):
+        self.folder, self.largest, self.vsock_taken, self.running = folder, 0, [], True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self):
+        while self.running:
+            du = subprocess.run(["du", "-sxb", str(self.folder)], capture_output=True, text=True)
+            if du.stdout.split():
+                self.largest = max(self.largest, int(du.stdout.split()[0]))
+            try:
+                probe = socket.socket(40, socket.SOCK_STREAM)
+                try:
+                    probe.bind((0xFFFFFFFF, VSOCK_PORT))
+                except OSError as error:
+                    if error.errno == 98:  # EADDRINUSE: something else listens there
+                        self.vsock_taken.append(time.monotonic())
+                finally:
+                    probe.close()
+            except OSError:  # no vsock on this host
+                pass
+            time.sleep(0.3)
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
 
 
 def digest(folder):
     return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+#: The grader's TMPDIR during the batch (its zygote's socket is there): marks this batch's kernels apart
+#: from other graders' on the same machine.
+GRADER_TMP = []
+
+
 def batch_processes():
-    """Host processes left by the batch: run as a kernel's uid, or carrying the batch's token."""
+    """Host processes left by the batch: run as a kernel's uid by this batch's zygote, or carrying its token."""
     left = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == os.getpid():
@@ -297,7 +454,9 @@ def batch_processes():
                 environment = b""
         except OSError:
             continue
-        if uid >= UID_BASE or TOKEN.encode() in command or TOKEN.encode() in environment:
+        ours = [marker.encode() for marker in (TOKEN, *GRADER_TMP)]
+        if any(marker in command or marker in environment for marker in ours) or \
+                uid >= UID_BASE and not os.access(f"/proc/{entry}/environ", os.R_OK):
             left.append((entry, uid, command[:200]))
     return left
 
@@ -320,12 +479,24 @@ def batch(tmp_path_factory):
         (submitted / f"m_{name}" / assignment).mkdir(parents=True)
         nbformat.write(attack_notebook(assignment, code, drop, listener.port),
                        submitted / f"m_{name}" / assignment / f"{assignment}.ipynb")
+    scratch = nbformat.read(source_notebook(CH1), as_version=4)
+    scratch.cells.insert(1, nbformat.v4.new_code_cell(TEMPFILE_AND_AUTOGRAPH))
+    (submitted / "t_tempfile" / CH1).mkdir(parents=True)
+    nbformat.write(scratch, submitted / "t_tempfile" / CH1 / f"{CH1}.ipynb")
     before = digest(submitted)
+    # the grader's TMPDIR: a host folder of its own (short: socket paths), so that what it leaves and how
+    # large it grows are measured here, apart from anything else on the machine
+    grader_tmp = tempfile.mkdtemp(prefix="bnw-rt-", dir="/tmp")
+    GRADER_TMP[:] = [grader_tmp]
+    sampler = Sampler(grader_tmp)
     started = time.monotonic()
-    result = run_grade(submitted, base / "graded")
+    result = run_grade(submitted, base / "graded", tmpdir=grader_tmp)
     seconds = time.monotonic() - started
+    sampler.stop()
     time.sleep(2)  # the zygote notices its grader has gone within 50 ms
     left = batch_processes()
+    grader_tmp_left = sorted(os.listdir(grader_tmp))
+    cleanup.remove_tree(grader_tmp)
     solo_source = base / "solo"
     for assignment in assignments():
         (solo_source / "a_honest" / assignment).mkdir(parents=True)
@@ -335,7 +506,8 @@ def batch(tmp_path_factory):
     assert solo.returncode == 0, solo.stdout[-3000:] + solo.stderr[-3000:]
     print(f"red team batch: {len(ATTACKS)} attacks and 12 honest notebooks in {seconds:.0f} s")
     return {"result": result, "graded": base / "graded", "drop": drop, "listener": listener, "left": left,
-            "submitted": submitted, "before": before, "solo": read_grades(base / "solo-graded" / "grades.csv")}
+            "submitted": submitted, "before": before, "solo": read_grades(base / "solo-graded" / "grades.csv"),
+            "sampler": sampler, "grader_tmp_left": grader_tmp_left}
 
 
 def test_the_batch_finishes_with_every_notebook_graded(batch):
@@ -395,6 +567,49 @@ def test_other_students_files_are_untouched(batch):
 def test_no_process_of_the_batch_is_left(batch):
     assert batch["left"] == []
     assert batch_processes() == []
+
+
+def test_a_locked_call_folder_costs_no_one_after_it(batch):
+    """The judge's call folder locked (mode 000, a link planted) during every call: every other row is whole."""
+    grades = read_grades(batch["graded"] / "grades.csv")
+    submitted = {(student, assignment) for student in ("a_honest", "z_honest") for assignment in assignments()}
+    submitted |= {(f"m_{name}", assignment) for name, (assignment, _) in ATTACKS.items()} | {("t_tempfile", CH1)}
+    assert not [(key, grades[key]["status"]) for key in submitted if grades[key]["status"] != "graded"]
+    for assignment in assignments():
+        for student in ("a_honest", "z_honest"):
+            row = grades[(student, assignment)]
+            assert row["total"] == row["possible"], row
+    assert not list(batch["drop"].iterdir())
+
+
+def test_deep_trees_and_full_disks_leave_the_host_as_it_was(batch):
+    """Trees deeper than the recursion limit, gigabytes written, preallocated and printed: nothing stays, little grows."""
+    assert batch["grader_tmp_left"] == [], "the grader left folders in its TMPDIR"
+    assert batch["sampler"].largest < 256 * 2**20, f"the grader's folders grew to {batch['sampler'].largest >> 20} MiB"
+    grades = read_grades(batch["graded"] / "grades.csv")
+    for name in ("nests_folders_deeper_than_recursion", "fills_the_disk", "locks_the_judges_call_folder"):
+        row = grades[(f"m_{name}", ATTACKS[name][0])]
+        assert row["status"] == "graded" and "grader" not in row["problem"], row
+    notebook = nbformat.read(batch["graded"] / "autograded" / "m_fills_the_disk" / "ch4_test_time" /
+                             "ch4_test_time.ipynb", 4)
+    printed = "".join(str(output.get("text", "")) for output in notebook.cells[1].get("outputs", []))
+    assert "No space left" in printed and "Read-only file system" in printed, printed[:3000]
+
+
+def test_no_socket_family_reaches_past_the_network_namespace(batch):
+    assert batch["sampler"].vsock_taken == [], "a kernel listened on the host's vsock port"
+    notebook = nbformat.read(batch["graded"] / "autograded" / "m_listens_on_vsock" / CH1 / f"{CH1}.ipynb", 4)
+    printed = "".join(str(output.get("text", "")) for output in notebook.cells[1].get("outputs", []))
+    assert "vsock: [Errno 97]" in printed, printed[:3000]  # EAFNOSUPPORT
+
+
+def test_tempfile_and_autograph_work_under_a_host_tmpdir(batch):
+    """Graded with TMPDIR a host folder: does a kernel's ``tempfile`` and an AutoGraph loop work (issue 22)?"""
+    row = read_grades(batch["graded"] / "grades.csv")[("t_tempfile", CH1)]
+    assert row["status"] == "graded" and row["total"] == row["possible"], row
+    notebook = nbformat.read(batch["graded"] / "autograded" / "t_tempfile" / CH1 / f"{CH1}.ipynb", 4)
+    printed = "".join(str(output.get("text", "")) for output in notebook.cells[1].get("outputs", []))
+    assert "tempfile /tmp autograph 45" in printed, notebook.cells[1].get("outputs")
 
 
 def test_the_flood_cost_only_its_author(batch):
