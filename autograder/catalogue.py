@@ -12,6 +12,10 @@ read from its own function's test cell; mutants share a notebook only when
 neither function's answer or tests mention the other, so one mutant cannot make
 another's test fail for it. An alternatives notebook must score full marks
 everywhere, so sharing can only make it stricter.
+
+A mutant may say which known mistake it is on its second line (``# names: unbiased_variance``, a key
+of :data:`autograder.kernel.tfcheck.MISTAKES`); the report counts how often the feedback names it,
+and checks that no alternative is ever told it made a mistake.
 """
 
 from __future__ import annotations
@@ -76,6 +80,14 @@ class Variant:
         first = self.path.read_text().lstrip().splitlines()[0]
         return first.lstrip("# ").strip()
 
+    @property
+    def names(self) -> str | None:
+        """The known mistake a mutant expects the feedback to name (its ``# names: <key>`` line), if any."""
+        for line in self.path.read_text().splitlines()[:3]:
+            if line.startswith("# names:"):
+                return line.partition(":")[2].strip()
+        return None
+
 
 def variants(catalogue: PathLike, assignment: str | None = None) -> list[Variant]:
     """Every variant in the ``catalogue`` folder, of one assignment or all, in a stable order."""
@@ -129,7 +141,7 @@ def pack(assignment_variants: Iterable[Variant], kind: str,
 
 @dataclass
 class Verdict:
-    """What grading said about one variant."""
+    """What grading said about one variant (``named``: the known mistakes its function's feedback named)."""
 
     variant: Variant
     score: float
@@ -137,6 +149,24 @@ class Verdict:
     total: float
     max_total: float
     status: str
+    named: tuple[str, ...] | None = None
+
+    @property
+    def judged(self) -> bool:
+        """Whether the hidden checks reported (no visible assert stopped the cell first)."""
+        return self.named is not None
+
+    @property
+    def named_right(self) -> bool:
+        """A mutant whose feedback named the mistake it says it is."""
+        return self.variant.names is not None and self.variant.names in (self.named or ())
+
+    @property
+    def named_wrongly(self) -> bool:
+        """An alternative told it made a mistake, or a mutant told another mistake than its own."""
+        if self.variant.kind == ALTERNATIVE:
+            return bool(self.named)
+        return any(key != self.variant.names for key in self.named or ()) and not self.named_right
 
     @property
     def ok(self) -> bool:
@@ -145,6 +175,27 @@ class Verdict:
         if self.variant.kind == MUTANT:
             return self.score < self.possible
         return self.total == self.max_total
+
+
+def named_mistakes(notebook_path: PathLike, function: str) -> tuple[str, ...] | None:
+    """The known mistakes (keys of ``MISTAKES``) that the test cell of ``function`` names in a graded notebook.
+
+    ``None`` when the hidden checks never reported (a visible assert failed first, the cell never ran).
+    """
+    from autograder.kernel.tfcheck import MISTAKES, REPORTED
+
+    try:
+        notebook = nbformat.read(notebook_path, as_version=4)
+    except (OSError, ValueError):
+        return None
+    text = ""
+    for cell in notebook.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == f"test_{function}":
+            for output in cell.get("outputs", []):
+                text += str(output.get("text", "")) + str(output.get("evalue", ""))
+    if not REPORTED.search(text):
+        return None
+    return tuple(key for key, texts in MISTAKES.items() if any(sentence in text for sentence in texts.values()))
 
 
 def grade_assignment(assignment: str, workdir: PathLike, *, catalogue: PathLike,
@@ -185,10 +236,12 @@ def grade_assignment(assignment: str, workdir: PathLike, *, catalogue: PathLike,
             submissions.append(Submission(student, assignment, folder))
     outcomes = {o.student: o for o in grade(submissions, output=workdir / "course", workers=workers, force=True,
                                              feedback=False)}
+    graded = workdir / "course" / "autograded"
     verdicts = [
         Verdict(variant, outcomes[student].scores.get(variant.function, 0.0),
                 outcomes[student].possible.get(variant.function, 0.0),
-                outcomes[student].total, outcomes[student].max_score, outcomes[student].status)
+                outcomes[student].total, outcomes[student].max_score, outcomes[student].status,
+                named_mistakes(graded / student / assignment / f"{assignment}.ipynb", variant.function))
         for student, group in members.items()
         for variant in group
     ]
@@ -210,7 +263,42 @@ def report(verdicts: Sequence[Verdict]) -> str:
     for verdict in missed:
         what = "NOT CAUGHT" if verdict.variant.kind == MUTANT else "REJECTED"
         lines.append(f"  {what}: {verdict.variant.label} ({verdict.variant.description})")
+    lines += ["", *summary(verdicts)]
     return "\n".join(lines)
+
+
+def summary(verdicts: Sequence[Verdict]) -> list[str]:
+    """The catalogue's size per class (assignment, kind), the mutation score, and how well mistakes are named."""
+    lines = [f"{'catalogue':<18} {'mutants':>8} {'alternatives':>13}"]
+    sizes: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for verdict in verdicts:
+        sizes[verdict.variant.assignment][verdict.variant.kind != MUTANT] += 1
+    for assignment, (mutants, alternatives) in sorted(sizes.items()):
+        lines.append(f"{assignment:<18} {mutants:>8} {alternatives:>13}")
+    mutants = [v for v in verdicts if v.variant.kind == MUTANT]
+    alternatives = [v for v in verdicts if v.variant.kind == ALTERNATIVE]
+    lines.append(f"{'total':<18} {len(mutants):>8} {len(alternatives):>13}")
+    caught = sum(v.ok for v in mutants)
+    accepted = sum(v.ok for v in alternatives)
+    lines.append(f"mutation score: {caught}/{len(mutants)} mutants caught ({_percent(caught, len(mutants))}), "
+                 f"{accepted}/{len(alternatives)} alternatives accepted")
+    declared = [v for v in mutants if v.variant.names]
+    reached = [v for v in declared if v.judged]  # a visible assert's failure stops the cell before the checks
+    right = sum(v.named_right for v in declared)
+    lines.append(f"mistakes named: {right}/{len(declared)} mutants that declare a known mistake are told it "
+                 f"({_percent(right, len(declared))}); {sum(v.named_right for v in reached)}/{len(reached)} of those "
+                 f"that got past the visible asserts; {right}/{len(mutants)} of all mutants")
+    wrongly = [v for v in verdicts if v.named_wrongly]
+    lines.append(f"named wrongly: {sum(v.variant.kind == ALTERNATIVE for v in wrongly)} alternatives, "
+                 f"{sum(v.variant.kind == MUTANT for v in wrongly)} mutants told another mistake")
+    lines += [f"  NAMED WRONGLY: {v.variant.label}: {', '.join(v.named or ())}" for v in wrongly]
+    missed_names = [v for v in reached if not v.named_right]
+    lines += [f"  NOT NAMED: {v.variant.label} ({v.variant.names})" for v in missed_names]
+    return lines
+
+
+def _percent(part, whole):
+    return f"{100 * part / whole:.1f}%" if whole else "n/a"
 
 
 def main(*, catalogue: PathLike, assignment_ids: Iterable[str] = (), workdir: PathLike | None = None,
@@ -224,6 +312,6 @@ def main(*, catalogue: PathLike, assignment_ids: Iterable[str] = (), workdir: Pa
             target = Path(workdir or scratch) / assignment
             shutil.rmtree(target, ignore_errors=True)
             verdicts += grade_assignment(assignment, target, catalogue=catalogue, workers=workers)[1]
-    missed = not all(v.ok for v in verdicts)
+    missed = not all(v.ok for v in verdicts) or any(v.variant.kind == ALTERNATIVE and v.named for v in verdicts)
     (log.error if missed else log.info)(report(verdicts))
     return 1 if missed else 0

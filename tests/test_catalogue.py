@@ -52,6 +52,34 @@ def test_variant_is_graded_as_expected(graded, variant):
         assert verdict.total == verdict.max_total, (
             f"rejected ({verdict.total:g}/{verdict.max_total:g}): {variant.description}"
         )
+        assert not verdict.named, f"a correct answer was told it made a mistake ({', '.join(verdict.named)})"
+
+
+#: Submissions that answer by a lookup instead of the logic: the order the hidden test used to call
+#: them in, or the expected answer read from the caller's frames (issue 21). They must earn nothing.
+LOOKUPS = ["ch6_tensorflow/best_device/mutant_call_order_lookup", "ch6_tensorflow/best_device/mutant_frame_reader"]
+
+
+@pytest.mark.parametrize("label", LOOKUPS)
+def test_a_lookup_earns_nothing(graded, label):
+    """Does best_device answered from a list in call order, or from the probe's frames, score exactly 0?"""
+    assignment = label.split("/")[0]
+    _, verdicts = graded(assignment)
+    verdict = next(v for v in verdicts if v.variant.label == label)
+    assert verdict.status == "graded" and verdict.possible > 0
+    assert verdict.score == 0, f"{label} earned {verdict.score:g} of {verdict.possible:g}"
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_partial_credit_and_named_mistakes(graded, assignment):
+    """Do some mutants earn part of their points (not all or nothing), and is every declared mistake that reaches
+    the hidden checks named, none wrongly?"""
+    _, verdicts = graded(assignment)
+    mutants = [v for v in verdicts if v.variant.kind == MUTANT]
+    assert any(0 < v.score < v.possible for v in mutants), "no mutant earned partial credit"
+    reached = [v for v in mutants if v.variant.names and v.judged]
+    assert all(v.named_right for v in reached), [v.variant.label for v in reached if not v.named_right]
+    assert not [v.variant.label for v in verdicts if v.named_wrongly]
 
 
 # -- packing variants into notebooks (fast: no grading) ----------------------------------------
@@ -124,3 +152,34 @@ def test_verdicts_and_the_mutation_report(tmp_path):
     text = report([caught, missed, broken, accepted, rejected])
     assert text.splitlines()[1].split() == ["chX", "f", "1/3", "1/2"]
     assert "NOT CAUGHT: chX/f/mutant_b (mutant b)" in text and "REJECTED: chX/f/alt_e (alt e)" in text
+
+
+def test_a_mutant_declares_its_mistake_on_its_second_line(tmp_path):
+    """Is a mutant's "# names: <key>" read, and is every declared key one that the hidden tests can name?"""
+    from autograder.kernel.tfcheck import MISTAKES
+
+    mutant = variant(tmp_path, "f", "mutant_unbiased", "# mutant: ddof=1\n# names: unbiased_variance\ndef f():\n    pass\n")
+    assert mutant.names == "unbiased_variance" and mutant.description == "mutant: ddof=1"
+    assert variant(tmp_path, "f", "mutant_plain").names is None
+    declared = {v.names for v in VARIANTS if v.names}
+    assert declared and declared <= set(MISTAKES)
+
+
+def test_the_report_counts_the_catalogue_the_score_and_the_naming(tmp_path):
+    """Does the mutation report give the catalogue's size per class, the mutation score, the naming rate and every
+    wrong naming?"""
+    from autograder.catalogue import Verdict, report
+
+    named = variant(tmp_path, "f", "mutant_a", "# m\n# names: unbiased_variance\ndef f():\n    pass\n")
+    unnamed = variant(tmp_path, "f", "mutant_b", "# m\n# names: eps_outside_sqrt\ndef f():\n    pass\n")
+    visible = variant(tmp_path, "f", "mutant_c", "# m\n# names: wrong_axis\ndef f():\n    pass\n")
+    alternative = variant(tmp_path, "f", "alt_d")
+    text = report([Verdict(named, 0.5, 1.0, 2.5, 3.0, "graded", ("unbiased_variance",)),
+                   Verdict(unnamed, 0.5, 1.0, 2.5, 3.0, "graded", ()),
+                   Verdict(visible, 0.0, 1.0, 2.0, 3.0, "graded", None),
+                   Verdict(alternative, 1.0, 1.0, 3.0, 3.0, "graded", ("wrong_axis",))])
+    assert "chX                       3             1" in text
+    assert "mutation score: 3/3 mutants caught (100.0%), 1/1 alternatives accepted" in text
+    assert "mistakes named: 1/3 mutants that declare a known mistake are told it (33.3%); 1/2 of those" in text
+    assert "named wrongly: 1 alternatives, 0 mutants" in text and "NAMED WRONGLY: chX/f/alt_d: wrong_axis" in text
+    assert "NOT NAMED: chX/f/mutant_b (eps_outside_sqrt)" in text

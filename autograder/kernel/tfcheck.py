@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import math
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -315,8 +316,14 @@ def check_close(value: npt.ArrayLike, expected: npt.ArrayLike, what: str, dtype:
         raise AssertionError(message)
 
 
+class AnyOf(tuple):
+    """Several results one known mistake may give (``mistakes={"ignores_eps": AnyOf([no_eps, fixed_eps])}``)."""
+
+
 def _matches(value, reference, rtol, atol):
-    """Whether ``value`` equals ``reference`` within tolerance (NaN where both are NaN)."""
+    """Whether ``value`` equals ``reference`` (or any of an :class:`AnyOf`) within tolerance (NaN where both are)."""
+    if isinstance(reference, AnyOf):
+        return any(_matches(value, candidate, rtol, atol) for candidate in reference)
     try:
         reference = np.asarray(reference, dtype=np.float64)
     except (TypeError, ValueError):
@@ -396,13 +403,21 @@ MISTAKES = {
 
 #: The frame of a cell's verdict, per language.
 _WORDS = {
-    "en": {"passed": "passed", "failed": "FAILED", "summary": "{name}: {passed} of {total} checks passed, "
-           "{score:g} of {points:g} points.", "mistake": "This looks like a known mistake: {text}",
-           "reproduce": "to reproduce: {case}, case seed {seed}"},
-    "zh_CN": {"passed": "通过", "failed": "未通过", "summary": "{name}：{total} 项检查通过 {passed} 项，"
-              "得 {score:g} 分（满分 {points:g}）。", "mistake": "这像是一个常见错误：{text}",
-              "reproduce": "复现：{case}，用例种子 {seed}"},
+    "en": {"header": "Hidden checks of {name}:", "passed": "passed", "failed": "FAILED", "colon": ": ",
+           "summary": "{name}: {passed} of {total} checks passed, {score:g} of {points:g} points.",
+           "mistake": "This looks like a known mistake: {text}",
+           "reproduce": "to reproduce: {case}, case seed {seed}",
+           "reproduce_test": "to reproduce: test seed {seed}"},
+    "zh_CN": {"header": "{name} 的隐藏检查：", "passed": "通过", "failed": "未通过", "colon": "：",
+              "summary": "{name}：{total} 项检查通过 {passed} 项，得 {score:g} 分（满分 {points:g}）。",
+              "mistake": "这像是一个常见错误：{text}",
+              "reproduce": "复现：{case}，用例种子 {seed}",
+              "reproduce_test": "复现：测试种子 {seed}"},
 }
+
+
+#: What every verdict's summary line looks like, in either language (the catalogue's report looks for it).
+REPORTED = re.compile(r"^Hidden checks of \S+:$|^\S+ 的隐藏检查：$", re.M)
 
 
 class Mistake(AssertionError):
@@ -462,14 +477,22 @@ class Checks:
     def __init__(self, name: str, points: float) -> None:
         self.name, self.points = name, float(points)
         self._checks: dict[str, Check] = {}
+        self._shown = False
+        #: The test's own seed, derived from the notebook's and the test's name: every draw of the test comes
+        #: from it, and a failure shows it (not the notebook's seed, which would give away the other tests' draws).
+        self.seed = derive_seed(name)
+
+    def _derived(self, purpose: str) -> int:
+        text = f"{self.seed}/{purpose}"
+        return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> 1
 
     def cases(self, *args: Any, **kwargs: Any) -> list[Case]:
-        """:func:`cases` for this test, seeded from the configured seed and the test's name."""
-        return cases(*args, name=self.name, **kwargs)
+        """:func:`cases` for this test, seeded from the test's seed."""
+        return cases(*args, seed=self._derived("cases"), **kwargs)
 
     def rng(self, purpose: str = "") -> np.random.Generator:
-        """A generator for the test's other draws, seeded from the configured seed, the test and ``purpose``."""
-        return rng(self.name, purpose)
+        """A generator for the test's other draws (``purpose`` names them), seeded from the test's seed."""
+        return np.random.default_rng(self._derived(f"rng/{purpose}"))
 
     @contextmanager
     def __call__(self, what: str, case: Case | None = None) -> Iterator[Attempt]:
@@ -487,8 +510,11 @@ class Checks:
         except Exception as error:  # a failed check is recorded, never raised: the cell's score says it
             attempt.passed = False
             message = str(error) if isinstance(error, AssertionError) else f"{type(error).__name__}: {error}"
+            words = _WORDS[settings().language]
             if case is not None and case.seed is not None:
-                message += f" ({_WORDS[settings().language]['reproduce'].format(case=case.label, seed=case.seed)})"
+                message += f" ({words['reproduce'].format(case=case.label, seed=case.seed)})"
+            else:
+                message += f" ({words['reproduce_test'].format(seed=self.seed)})"
             if check.passed:
                 check.passed, check.message = False, message
             if isinstance(error, Mistake):
@@ -525,24 +551,37 @@ class Checks:
             return self.points
         return min(math.floor(1000 * self.points * passed / total) / 1000, math.nextafter(self.points, 0))
 
+    def summary(self) -> str:
+        """The line that gives the score: how many checks passed, and the points they earn."""
+        return _WORDS[settings().language]["summary"].format(
+            name=self.name, passed=sum(c.passed for c in self._checks.values()), total=len(self._checks),
+            score=self.value(), points=self.points)
+
     def report(self) -> str:
-        """Every check with passed / failed and its message, the score, and any known mistake it looks like."""
+        """Every check with passed / failed and its message, and any known mistake the answer looks like."""
         words = _WORDS[settings().language]
-        lines = [words["summary"].format(name=self.name, passed=sum(c.passed for c in self._checks.values()),
-                                         total=len(self._checks), score=self.value(), points=self.points)]
+        lines = [words["header"].format(name=self.name)]
         for check in self._checks.values():
-            lines.append(f"  {words['passed'] if check.passed else words['failed']}: {check.what}"
-                         + ("" if check.passed else f": {check.message}"))
+            lines.append(f"  {words['passed'] if check.passed else words['failed']}{words['colon']}{check.what}"
+                         + ("" if check.passed else f"{words['colon']}{check.message}"))
         lines += [words["mistake"].format(text=mistake_text(key)) for key in self.named_mistakes()]
         return "\n".join(lines)
 
-    def score(self) -> float:
-        """Print :meth:`report` and return the score: a hidden test's last expression (contract 1).
+    def show(self) -> None:
+        """Print :meth:`report` (once): a test cell shows it before its visible asserts, whose failure scores 0."""
+        if not self._shown:
+            self._shown = True
+            print(self.report())
 
-        The grader takes that value, shown as the cell's result in the judge, as the
-        cell's score; plain nbgrader takes it from the cell's ``execute_result``.
+    def score(self) -> float:
+        """Print the checks (unless shown already) and the summary; return the score (contract 1).
+
+        The cell's last expression: the grader takes that value, shown as the cell's
+        result in the judge, as the cell's score; plain nbgrader takes it from the
+        cell's ``execute_result``.
         """
-        print(self.report())
+        self.show()
+        print(self.summary())
         return self.value()
 
 

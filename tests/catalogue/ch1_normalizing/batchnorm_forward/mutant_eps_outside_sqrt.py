@@ -1,4 +1,5 @@
 # mutant: eps added to the standard deviation, outside the square root
+# names: eps_outside_sqrt
 import numpy as np
 
 

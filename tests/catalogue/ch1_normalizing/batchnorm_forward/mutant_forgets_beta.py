@@ -1,4 +1,5 @@
 # mutant: scales by gamma but forgets to add beta
+# names: forgets_beta
 import numpy as np
 
 

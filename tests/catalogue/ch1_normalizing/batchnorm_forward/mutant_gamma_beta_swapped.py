@@ -1,4 +1,5 @@
 # mutant: gamma and beta swapped in the last step (beta * Z_norm + gamma)
+# names: gamma_beta_swapped
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mutant: variance with ddof=1 (unbiased) instead of the biased batch variance
+# names: unbiased_variance
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mutant: statistics over axis 0 (across units, per example: layer norm) instead of over the batch
+# names: wrong_axis
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mutant: ignores the eps argument and always uses 1e-8
+# names: ignores_eps
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mutant: divides by the plain standard deviation, forgetting eps
+# names: ignores_eps
 import numpy as np
 
 

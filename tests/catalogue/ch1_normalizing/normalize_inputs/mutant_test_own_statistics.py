@@ -1,4 +1,5 @@
 # mutant: normalizes the test set with its own mean and variance instead of the training ones
+# names: test_own_statistics
 import numpy as np
 
 

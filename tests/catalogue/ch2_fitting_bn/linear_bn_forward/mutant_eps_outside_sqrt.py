@@ -1,4 +1,5 @@
 # mutant: eps added after the square root, (Z - mu) / (sqrt(var) + eps)
+# names: eps_outside_sqrt
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mutant: scales by gamma but forgets to shift by beta
+# names: forgets_beta
 import numpy as np
 
 

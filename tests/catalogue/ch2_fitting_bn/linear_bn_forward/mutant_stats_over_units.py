@@ -1,4 +1,5 @@
 # mutant: mean and variance over axis 0 (across units) instead of over the examples
+# names: wrong_axis
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mutant: unbiased variance (ddof=1, divide by m - 1) instead of the biased batch variance
+# names: unbiased_variance
 import numpy as np
 
 

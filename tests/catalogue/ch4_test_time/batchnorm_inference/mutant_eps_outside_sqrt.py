@@ -1,4 +1,5 @@
 # mutant: eps added outside the square root
+# names: eps_outside_sqrt
 import numpy as np
 
 def batchnorm_inference(Z, gamma, beta, mean, var, eps=1e-5):

@@ -1,4 +1,5 @@
 # mutant: integer division m // (m - 1), which is 1 for m > 2
+# names: no_bessel
 import numpy as np
 
 def population_statistics(batch_means, batch_vars, m):

@@ -1,4 +1,5 @@
 # mutant: forgets the m / (m - 1) correction
+# names: no_bessel
 import numpy as np
 
 def population_statistics(batch_means, batch_vars, m):

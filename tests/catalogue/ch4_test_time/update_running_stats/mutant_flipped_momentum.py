@@ -1,4 +1,5 @@
 # mutant: momentum on the batch term, (1 - momentum) on the old estimate
+# names: momentum_inverted
 import numpy as np
 
 def update_running_stats(running_mean, running_var, batch_mean, batch_var, momentum=0.99):

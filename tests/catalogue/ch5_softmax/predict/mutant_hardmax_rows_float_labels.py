@@ -1,4 +1,4 @@
-# alternative: reads the label off the hardmax matrix, returned as float labels
+# mutant: reads the label off the hardmax matrix, but returns float labels where the contract asks for integers
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mutant: normalizes each row (axis=1) instead of each column
+# names: softmax_wrong_axis
 import numpy as np
 
 
