@@ -47,7 +47,7 @@ def _grade(args):
     sys.exit(command.main(
         source=args.source, assignment=args.assignment, output=args.output, workers=args.workers,
         scheduler=args.scheduler, force=args.force, db_url=args.db_url, warm=not args.cold,
-        feedback=not args.no_feedback, unconfined=args.unconfined, progress=args.verbosity >= 0,
+        feedback=not args.no_feedback, unconfined=args.unconfined, progress=args.verbosity >= 0, student=args.student,
         profile=args.profile,
     ))
 
@@ -113,6 +113,8 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
     grade.add_argument("--scheduler", default=None, help="Dask scheduler address: grade on that cluster")
     grade.add_argument("--force", action="store_true", help="regrade submissions already graded in OUTPUT")
+    grade.add_argument("--student", default=None,
+                       help="grade this student (their id in grades.csv) again, whatever changed; the rest as before")
     grade.add_argument("--db-url", default=None, help="SQLAlchemy URL of the gradebook (default: SQLite in OUTPUT)")
     grade.add_argument("--cold", action="store_true", help="start a cold kernel per notebook (slower; for comparison)")
     grade.add_argument("--no-feedback", action="store_true", help="skip per-student feedback HTML")

@@ -23,7 +23,8 @@ from autograder.course import assignments
 from autograder.grading.batch import grade
 from autograder.grading.collect import collect
 from autograder.grading.inert import printable, quiet_terminal
-from autograder.grading.intake import GRADER_ERROR
+from autograder.grading import rerun
+from autograder.grading.intake import GRADER_ERROR, REFUSED
 from autograder.grading.report import write_report
 from autograder.grading.results import write_csv
 from autograder.sandbox.limits import DEFAULT_LIMITS, Enforcement
@@ -54,12 +55,14 @@ def enforcement(unconfined: bool = False) -> Enforcement:
 def main(*, source: str | os.PathLike[str], assignment: str, output: str | os.PathLike[str] = "grading-output",
          workers: int | None = None, scheduler: str | None = None, force: bool = False, db_url: str | None = None,
          warm: bool = True, feedback: bool = True, progress: bool = True, limits: Limits = DEFAULT_LIMITS,
-         unconfined: bool = False, profile: bool = False) -> int:
+         unconfined: bool = False, profile: bool = False, student: str | None = None) -> int:
     """Grade ``source`` for one assignment id or ``"all"``; return a process exit status.
 
     Kernels are confined (:mod:`autograder.sandbox.jail`); on a host that cannot confine
     them, nothing is graded unless ``unconfined``, and the report's first line says so. With
     ``profile``, the report says where the time went (:mod:`autograder.grading.timing`).
+    A re-run into the same ``output`` grades again exactly the submissions whose content changed
+    (:mod:`autograder.grading.rerun`), and those of ``student`` (a stored id), and reuses the rest.
     A notebook the grader failed on is listed at the end, and the status is then 1.
     Nothing a submission named or wrote reaches the terminal with a control character
     (:func:`~autograder.grading.inert.quiet_terminal`).
@@ -67,11 +70,11 @@ def main(*, source: str | os.PathLike[str], assignment: str, output: str | os.Pa
     with quiet_terminal():
         return _main(source=source, assignment=assignment, output=output, workers=workers, scheduler=scheduler,
                      force=force, db_url=db_url, warm=warm, feedback=feedback, progress=progress, limits=limits,
-                     unconfined=unconfined, profile=profile)
+                     unconfined=unconfined, profile=profile, student=student)
 
 
 def _main(*, source, assignment, output, workers, scheduler, force, db_url, warm, feedback, progress, limits,
-          unconfined, profile) -> int:
+          unconfined, profile, student) -> int:
     output = Path(output).resolve()
     known = assignments()
     if assignment != "all" and assignment not in known:
@@ -95,15 +98,24 @@ def _main(*, source, assignment, output, workers, scheduler, force, db_url, warm
     if not submissions:
         log.error(f"no submissions for {assignment} found in {source}")
         return 1
+    if student is not None and student not in {submission.student for submission in submissions}:
+        log.error(f"no student '{printable(student)}' in {source}; students are stored as grades.csv names them")
+        return 2
+    planned = rerun.plan(submissions, output, student)
     started = time.monotonic()
     outcomes = grade(submissions, output=output, workers=workers, scheduler=scheduler, force=force,
                      db_url=db_url, warm=warm, feedback=feedback, progress=progress, limits=limits,
                      confined=enforced.confined)
     write_csv(outcomes, output / "grades.csv", {(s.student, s.assignment): s for s in submissions})
     summary = write_report(outcomes, output / "report", enforced, profile=profile, notes=notes)
+    rerun.remember(planned, outcomes, output)
     elapsed = time.monotonic() - started
     log.info(summary)
-    log.info(f"graded {len(outcomes)} submission(s) in {elapsed:.1f} s")
+    reused = sum(o.graded and (o.student, o.assignment) in planned.reused for o in outcomes) if not force else 0
+    counts = {"graded": sum(o.graded for o in outcomes) - reused, "reused unchanged": reused,
+              "failed": sum(o.status == GRADER_ERROR for o in outcomes),
+              "not graded": sum(o.status in REFUSED for o in outcomes)}
+    log.info(f"{len(outcomes)} submission(s) in {elapsed:.1f} s: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     log.info(f"grades: {output / 'grades.csv'}\nreport: {output / 'report' / 'summary.md'}\n"
              f"feedback: {output / 'feedback'}")
     failed = [o for o in outcomes if o.status == GRADER_ERROR]

@@ -219,7 +219,7 @@ def copy_ignore(root: str | os.PathLike[str]):
     return ignore
 
 
-def _read_bounded(path: Path) -> bytes:
+def read_regular(path: Path) -> bytes:
     """A regular file's bytes, opened without following a link or blocking on a pipe.
 
     Raises
@@ -257,7 +257,7 @@ def read_notebook(path: Path, assignment: str) -> tuple[nbformat.NotebookNode | 
     path = Path(path)
     name = printable(path.name)
     try:
-        data = _read_bounded(path)
+        data = read_regular(path)
     except ValueError as error:
         return None, TOO_LARGE, f"{TOO_LARGE}: not graded: {name}: {error}"
     except OSError as error:

@@ -238,3 +238,31 @@ def test_a_dask_worker_that_cannot_see_the_graders_files_grades_the_same(graded_
     with open(tmp_path / "remote" / "grades.csv", encoding="utf-8") as file:
         totals = {row["student"]: row["total"] for row in csv.DictReader(file)}
     assert totals == {s: rows[s]["total"] for s in ("good", "blank", "renamed")}
+
+
+@pytest.mark.grading
+def test_a_rerun_grades_again_what_changed_and_the_student_named(tmp_path, caplog):
+    """Is a notebook that changed after a run graded again (its new score), the unchanged one reused, and --student honoured?"""
+    root = tmp_path / "submitted"
+    write(root / "fixed" / ASSIGNMENT, NOTEBOOK, nbformat.read(EXERCISES / ASSIGNMENT / NOTEBOOK, as_version=4))
+    write(root / "steady" / ASSIGNMENT, NOTEBOOK, nbformat.read(source_notebook(ASSIGNMENT), as_version=4))
+    output = tmp_path / "out"
+
+    def graded(**options):
+        caplog.clear()
+        with caplog.at_level("INFO", logger="autograder"):
+            assert command.main(source=root, assignment=ASSIGNMENT, output=output, progress=False, feedback=False,
+                                **options) == 0
+        marks = {s: (output / "autograded" / s / ASSIGNMENT / NOTEBOOK).stat().st_mtime_ns for s in ("fixed", "steady")}
+        with open(output / "grades.csv", encoding="utf-8") as file:
+            return marks, {row["student"]: row["total"] for row in csv.DictReader(file)}, caplog.text
+
+    first, totals, _ = graded()
+    assert totals == {"fixed": "0", "steady": "5"}
+    write(root / "fixed" / ASSIGNMENT, NOTEBOOK, nbformat.read(source_notebook(ASSIGNMENT), as_version=4))
+    second, totals, said = graded()
+    assert totals == {"fixed": "5", "steady": "5"} and second["steady"] == first["steady"] != second["fixed"]
+    assert "1 graded, 1 reused unchanged, 0 failed, 0 not graded" in said
+    third, totals, said = graded(student="steady")
+    assert third["fixed"] == second["fixed"] and third["steady"] != second["steady"] and totals["steady"] == "5"
+    assert command.main(source=root, assignment=ASSIGNMENT, output=output, progress=False, student="nobody") == 2
