@@ -168,8 +168,11 @@ def train_sigmoid_mlp(normalization="none", steps=2000, batch_size=60, learning_
         ``"test_accuracy"``: ndarray (T,);
         ``"Z3"``: ndarray (T, 100, m_test), the inputs of the last hidden layer's sigmoids for
         every test example at each recorded step. For ``"noisy_bn"`` they include a fresh
-        draw of the noise, since that is what the sigmoids see during training; the accuracy
-        is measured without noise.
+        draw of the noise, since that is what the sigmoids see during training, so much of
+        their change from one record to the next is that draw; the accuracy is measured
+        without noise.
+        ``"Z3_clean"``: ndarray (T, 100, m_test), the same inputs without the noise: what the
+        weights themselves produce (equal to ``"Z3"`` unless ``"noisy_bn"``).
         ``"model"``: the trained :class:`SigmoidMLP`.
     """
     if steps % record_every:
@@ -198,9 +201,11 @@ def train_sigmoid_mlp(normalization="none", steps=2000, batch_size=60, learning_
 
     @tf.function
     def evaluate():
-        logits, _ = model.forward(X_test)
-        _, sigmoid_inputs = model.forward(X_test, model.draw_noise() if noisy else None)
-        return logits, sigmoid_inputs[-1]
+        logits, clean_inputs = model.forward(X_test)
+        if not noisy:
+            return logits, clean_inputs[-1], clean_inputs[-1]
+        _, noisy_inputs = model.forward(X_test, model.draw_noise())
+        return logits, noisy_inputs[-1], clean_inputs[-1]
 
     # every SGD step's mini-batch, fixed in advance: reshuffle each epoch, drop the short batch
     shuffle_rng = np.random.default_rng(seed=seed)
@@ -211,17 +216,19 @@ def train_sigmoid_mlp(normalization="none", steps=2000, batch_size=60, learning_
         [shuffle_rng.permutation(m)[: per_epoch * batch_size].reshape(per_epoch, batch_size) for _ in range(epochs)]
     )[:steps]
 
-    recorded_steps, accuracy, Z3 = [], [], []
+    recorded_steps, accuracy, Z3, Z3_clean = [], [], [], []
     for start in range(0, steps + 1, record_every):
-        logits, Z = evaluate()
+        logits, Z, Z_clean = evaluate()
         recorded_steps.append(start)
         accuracy.append(float(np.mean(np.argmax(logits.numpy(), axis=0) == y_test)))
         Z3.append(Z.numpy())
+        Z3_clean.append(Z_clean.numpy())
         if start < steps:
             train_steps(tf.constant(schedule[start:start + record_every]))
     return {
         "step": np.array(recorded_steps),
         "test_accuracy": np.array(accuracy),
         "Z3": np.stack(Z3),
+        "Z3_clean": np.stack(Z3_clean),
         "model": model,
     }
