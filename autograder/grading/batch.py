@@ -47,7 +47,7 @@ from nbgrader.preprocessors import (
 
 from autograder.course import SOLUTIONS, assignments, cell_roles, graded_tests, nbgrader_config
 from autograder.grading import execution, kept_judge
-from autograder.grading.feedback import FeedbackError, FeedbackWriter
+from autograder.grading.feedback import FeedbackWriter
 from autograder.grading.intake import GRADED, GRADER_ERROR, copy_ignore, find_notebook, read_notebook
 from autograder.grading.preprocessors.checkmetadata import CheckMetadata
 from autograder.grading.preprocessors.receipts import AddReceipts
@@ -422,7 +422,7 @@ def _finish(run, submission, outcome, executed, watch, feedback):
         with watch.phase(FEEDBACK):
             try:
                 run.feedback.write(submission)
-            except FeedbackError as error:  # the grades stand; the instructor hears of it
+            except Exception as error:  # noqa: BLE001  (FeedbackError or worse: the grades stand; the instructor hears)
                 log.warning(f"{submission.student} / {submission.assignment}: no feedback: {error}")
                 notes.append("its feedback could not be written")
     watch.add(executed.timings)

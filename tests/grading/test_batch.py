@@ -132,3 +132,21 @@ def test_the_language_is_the_notebooks(cells):
     assert batch.notebook_language(notebook) == "en"
     notebook.metadata["bnweek"] = ["zh_CN"]
     assert batch.notebook_language(notebook) == "en"
+
+
+def test_a_notebook_the_grader_fails_to_stage_is_its_own_row(tmp_path, monkeypatch):
+    """Does a submission whose staging raises end as a `grader error` row (no scores, never zeros) with a note,
+    while the batch goes on to the next submission?"""
+    submissions = honest_class(tmp_path, ["breaks", "fine"])
+    staged = []
+
+    def stage(run, submission, notebook):
+        if submission.student == "breaks":
+            raise KeyError("grade_id")
+        staged.append(submission.student)
+        raise RuntimeError("stop here: nothing needs executing")
+
+    monkeypatch.setattr(batch, "stage", stage)
+    outcomes = batch.grade(submissions, output=tmp_path / "out", workers=1, feedback=False)
+    assert [o.status for o in outcomes] == [GRADER_ERROR, GRADER_ERROR] and staged == ["fine"]
+    assert outcomes[0].scores == {} and "while staging it (KeyError: 'grade_id')" in outcomes[0].problem

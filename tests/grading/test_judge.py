@@ -347,3 +347,34 @@ def test_roles_come_from_the_source_notebooks():
     for grade_id in ch6["split"]:
         visible, marker, hidden = sources[grade_id].partition(HIDDEN_BEGIN)
         assert marker and "probes." in hidden, f"{grade_id}: its hidden region decides its points"
+
+
+@pytest.mark.grading
+@pytest.mark.parametrize("shown", ["3", "100", "'full marks'"])
+def test_the_score_is_the_judges_partial_result_whatever_the_submission_shows(tmp_path, shown):
+    """Contracts 1 and 2: in a split test whose visible half makes the submission's kernel show a value, is the
+    cell's score the judge's last expression (clamped), and was the judge told the notebook's seed and language
+    before the test?"""
+    from nbgrader.utils import determine_grade
+
+    from autograder.grading.preprocessors.receipts import AddReceipts
+
+    visible = f"counter = Counter()\n{shown}"
+    notebook = _split_notebook(visible)
+    test = notebook.cells[2]
+    test.metadata.nbgrader["points"] = 3
+    test.source = test.source.replace(
+        "### END HIDDEN TESTS",
+        "from autograder.kernel import tfcheck\nprint('told', tfcheck.settings())\n0.25 * 3  # the judge's score\n"
+        "### END HIDDEN TESTS")
+    notebook, _ = AddReceipts()(notebook, {})
+    roles = {"tests": [], "split": ["test_Counter"], "setup": ["setup"], "functions": ["Counter"]}
+    executed = execution.execute(nbformat.writes(notebook), execution.pack_folder(tmp_path)[0],
+                                 nbgrader_config(tmp_path / "course"), warm=False, roles=roles,
+                                 judging=execution.Judging(seed=12345, language="zh_CN"))
+    result = nbformat.reads(executed.notebook, as_version=4)
+    cell = result.cells[2]
+    printed = "".join(o.get("text", "") for o in cell.outputs)
+    assert "told Settings(seed=12345, language='zh_CN')" in printed
+    assert determine_grade(cell)[0] == 0.75, cell.outputs
+    assert "bnweek-receipt" not in printed and "bnweek-receipt" not in cell.source

@@ -68,12 +68,17 @@ def judge_verdict(outputs: list) -> Verdict:
 
 
 def _number(output):
-    text = output.get("data", {}).get("text/plain")
-    text = "".join(text) if isinstance(text, list) else text
     try:
-        return float(str(text).strip())
+        return float(_plain_text(output).strip())
     except ValueError:
         return None
+
+
+def _plain_text(output):
+    """An output's ``text/plain`` (or a stream's text) as one string, whatever a kernel sent."""
+    data = output.get("data")
+    text = data.get("text/plain", "") if isinstance(data, dict) else output.get("text", "")
+    return "".join(map(str, text)) if isinstance(text, list) else str(text)
 
 
 def points_of(cell: NotebookNode) -> float:
@@ -111,12 +116,14 @@ def inert(output: NotebookNode) -> NotebookNode | None:
     """An output that cannot decide a grade: displayed values as stdout text; stderr dropped."""
     kind = output.get("output_type")
     if kind in ("execute_result", "display_data"):
-        text = output.get("data", {}).get("text/plain", "")
-        text = "".join(text) if isinstance(text, list) else str(text)
+        text = _plain_text(output)
         return nbformat.v4.new_output("stream", name="stdout", text=text + "\n") if text else None
-    if kind == "stream" and output.get("name") != "stdout":
-        return None
-    return output
+    if kind == "stream":
+        return nbformat.v4.new_output("stream", name="stdout", text=_plain_text(output)) \
+            if output.get("name") == "stdout" else None
+    if kind == "error":
+        return output
+    return None  # not an output nbformat knows: nothing to show, nothing to score
 
 
 def rewrite(outputs: list, earned: float, points: float) -> list:

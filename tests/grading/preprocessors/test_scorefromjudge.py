@@ -117,3 +117,16 @@ def test_score_is_pure():
     assert score([], Verdict(False, 2.0), 3) == 2
     assert score([], Verdict(False, None), 3) == 3
     assert score([], None, 3) is None
+
+
+def test_malformed_outputs_neither_raise_nor_score(cells):
+    """Do outputs a kernel could craft (data not a mapping, text not a string, an unknown type) neither raise in
+    the grader nor decide the score?"""
+    odd = [nbformat.from_dict({"output_type": "display_data", "data": ["3"], "metadata": {}}),
+           nbformat.from_dict({"output_type": "execute_result", "data": {"text/plain": 3}, "metadata": {},
+                               "execution_count": 1}),
+           nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": 12}),
+           nbformat.from_dict({"output_type": "update_display_data", "data": {}})]
+    assert graded(cells, [*odd, error()], judge_verdict([error()])) == 0
+    assert graded(cells, [*odd, result("2")], judge_verdict([result("2")])) == 2
+    assert graded(cells, odd, judge_verdict([])) == 3
