@@ -151,9 +151,11 @@ def special(folder, name, what):
     elif what == "fifo":
         os.mkfifo(path)
     elif what == "socket":
+        folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         listener = socket.socket(socket.AF_UNIX)
-        listener.bind(str(path))
+        listener.bind(f"/proc/self/fd/{folder_fd}/{name}")  # a socket's path must fit in 108 bytes
         listener.close()
+        os.close(folder_fd)
     return path
 
 
