@@ -1,4 +1,5 @@
 # mutant: epsilon added outside the square root
+# names: eps_outside_sqrt
 import tensorflow as tf
 
 

@@ -1,4 +1,5 @@
 # mutant: moving averages weight the new batch by momentum (new = (1 - m) old + m batch)
+# names: momentum_inverted
 import tensorflow as tf
 
 

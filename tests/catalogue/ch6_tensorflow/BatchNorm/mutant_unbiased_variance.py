@@ -1,4 +1,5 @@
 # mutant: unbiased batch variance (divides by m - 1)
+# names: unbiased_variance
 import tensorflow as tf
 
 
