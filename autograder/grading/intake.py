@@ -274,7 +274,7 @@ def read_notebook(path: Path, assignment: str) -> tuple[nbformat.NotebookNode | 
         if len(notebook["cells"]) > MAX_CELLS:  # an old format's worksheets, converted
             return None, TOO_LARGE, f"{TOO_LARGE}: not graded: {name}: {len(notebook['cells'])} cells, more than {MAX_CELLS}"
         found = {grade_id(cell) for cell in notebook["cells"]}
-    except Exception as error:  # nbformat raises many kinds on bad input
+    except Exception as error:  # noqa: BLE001 - nbformat raises many kinds on bad input
         return None, CORRUPT_NOTEBOOK, (f"{CORRUPT_NOTEBOOK}: {name} is not a readable notebook "
                                         f"({type(error).__name__}: {printable(str(error)[:300])})")
     expected = set(graded_tests(assignment))

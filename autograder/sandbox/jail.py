@@ -649,7 +649,7 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
             import tempfile
 
             tempfile.tempdir = None  # the zygote's TensorFlow import cached the grader's TMPDIR
-        except Exception as error:  # never run a kernel that is not confined
+        except Exception as error:  # noqa: BLE001 - never run a kernel that is not confined
             os.write(done_write, f"{type(error).__name__}: {error}".encode()[:4000])
             os._exit(CONFINEMENT_FAILED)
         os.write(done_write, b"ok")
