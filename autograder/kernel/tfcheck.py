@@ -303,7 +303,11 @@ def check_close(value: npt.ArrayLike, expected: npt.ArrayLike, what: str, dtype:
         raise AssertionError(f"{what}: expected numbers, got {type(value).__name__}.") from None
     check_shape(value, expected.shape, what)
     if not np.all(np.isfinite(value)):
-        raise AssertionError(f"{what}: the result contains NaN or infinity (is it numerically stable?).")
+        message = f"{what}: the result contains NaN or infinity (is it numerically stable?)."
+        for key, looks_like in (mistakes or {}).items():
+            if _matches(value, looks_like, rtol, atol):
+                raise Mistake(message, key)
+        raise AssertionError(message)
     excess = np.abs(value - expected) - (atol + rtol * np.abs(expected))
     if np.any(excess > 0):
         worst = np.unravel_index(np.argmax(excess), excess.shape)

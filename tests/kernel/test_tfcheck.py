@@ -231,3 +231,14 @@ def test_restoring_pristine_modules_keeps_the_configuration(configured):
     configured(seed=7, language="zh_CN")
     tfcheck.restore_pristine()
     assert tfcheck.settings() == tfcheck.Settings(seed=7, language="zh_CN")
+
+
+def test_a_nan_where_the_mistake_gives_nan_still_names_it():
+    """Is an answer that leaves eps out (NaN on a constant unit) told so, though its result is not finite?"""
+    Z = np.array([[1.0, 2.0, 3.0], [5.0, 5.0, 5.0]])
+    mu, var = Z.mean(1, keepdims=True), Z.var(1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        no_eps = (Z - mu) / np.sqrt(var)
+    with pytest.raises(tfcheck.Mistake) as caught:
+        check_close(no_eps, (Z - mu) / np.sqrt(var + 1e-5), "Z_tilde", mistakes={"ignores_eps": no_eps})
+    assert caught.value.key == "ignores_eps" and "NaN or infinity" in str(caught.value)
