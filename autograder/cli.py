@@ -48,7 +48,7 @@ def _grade(args):
         source=args.source, assignment=args.assignment, output=args.output, workers=args.workers,
         scheduler=args.scheduler, force=args.force, db_url=args.db_url, warm=not args.cold,
         feedback=not args.no_feedback, unconfined=args.unconfined, progress=args.verbosity >= 0, student=args.student,
-        profile=args.profile,
+        profile=args.profile, deadlines=args.deadlines, overrides=args.overrides,
     ))
 
 
@@ -122,6 +122,10 @@ def parser() -> argparse.ArgumentParser:
                        help="grade even where kernels cannot be confined (no OS isolation; the report says so)")
     grade.add_argument("--profile", action="store_true",
                        help="add to the report where the time went, per phase of grading a notebook")
+    grade.add_argument("--deadlines", default=None, metavar="TOML",
+                       help="due dates, extensions and the late policy (see the instructor guide)")
+    grade.add_argument("--overrides", default=None, metavar="CSV",
+                       help="scores set by hand: student,assignment,function,score,reason")
     grade.set_defaults(run=_grade)
 
     mutation = commands.add_parser("mutation-report", parents=[verbosity],

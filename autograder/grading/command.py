@@ -6,7 +6,8 @@ machinery (:mod:`autograder.grading.collect`). Output, in one folder:
 
 * ``autograded/<student>/<assignment>/`` and ``feedback/<student>/<assignment>/*.html``
 * ``grades.csv``: a row per student and assignment, a column per graded function
-* ``report/``: pass rates per function, a score histogram (PNG) and ``summary.md``
+* ``report/report.html``: what to reteach, one self-contained page (and ``summary.md``, a short Markdown one)
+* ``export/``: grades and feedback bundles in the import formats of Canvas and Moodle
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograder.course import assignments
-from autograder.grading.batch import grade
+from autograder.grading import adjust, export
+from autograder.grading.batch import RunFolder, grade
 from autograder.grading.collect import collect
 from autograder.grading.inert import printable, quiet_terminal
 from autograder.grading import rerun
 from autograder.grading.intake import GRADER_ERROR, REFUSED
+from autograder.grading.deadlines import load as load_deadlines
+from autograder.grading.overrides import load as load_overrides
 from autograder.grading.report import write_report
+from autograder.grading.report_html import write_html_report
 from autograder.grading.results import write_csv
 from autograder.sandbox.limits import DEFAULT_LIMITS, Enforcement
 
@@ -55,7 +60,8 @@ def enforcement(unconfined: bool = False) -> Enforcement:
 def main(*, source: str | os.PathLike[str], assignment: str, output: str | os.PathLike[str] = "grading-output",
          workers: int | None = None, scheduler: str | None = None, force: bool = False, db_url: str | None = None,
          warm: bool = True, feedback: bool = True, progress: bool = True, limits: Limits = DEFAULT_LIMITS,
-         unconfined: bool = False, profile: bool = False, student: str | None = None) -> int:
+         unconfined: bool = False, profile: bool = False, student: str | None = None,
+         deadlines: str | os.PathLike[str] | None = None, overrides: str | os.PathLike[str] | None = None) -> int:
     """Grade ``source`` for one assignment id or ``"all"``; return a process exit status.
 
     Kernels are confined (:mod:`autograder.sandbox.jail`); on a host that cannot confine
@@ -65,20 +71,30 @@ def main(*, source: str | os.PathLike[str], assignment: str, output: str | os.Pa
     (:mod:`autograder.grading.rerun`), and those of ``student`` (a stored id), and reuses the rest.
     A notebook the grader failed on is listed at the end, and the status is then 1.
     Nothing a submission named or wrote reaches the terminal with a control character
-    (:func:`~autograder.grading.inert.quiet_terminal`).
+    (:func:`~autograder.grading.inert.quiet_terminal`). ``deadlines`` (a TOML file,
+    :mod:`autograder.grading.deadlines`) and ``overrides`` (a CSV, :mod:`autograder.grading.overrides`)
+    are applied to the gradebook after the judge (:mod:`autograder.grading.adjust`); grades for each LMS's
+    import and its feedback bundles are written to ``export/`` (:mod:`autograder.grading.export`).
     """
     with quiet_terminal():
         return _main(source=source, assignment=assignment, output=output, workers=workers, scheduler=scheduler,
                      force=force, db_url=db_url, warm=warm, feedback=feedback, progress=progress, limits=limits,
-                     unconfined=unconfined, profile=profile, student=student)
+                     unconfined=unconfined, profile=profile, student=student, deadlines=deadlines,
+                     overrides=overrides)
 
 
 def _main(*, source, assignment, output, workers, scheduler, force, db_url, warm, feedback, progress, limits,
-          unconfined, profile, student) -> int:
+          unconfined, profile, student, deadlines, overrides) -> int:
     output = Path(output).resolve()
     known = assignments()
     if assignment != "all" and assignment not in known:
         log.error(f"unknown assignment id '{printable(assignment)}'; known: {', '.join(known)}, or 'all'")
+        return 2
+    try:
+        deadlines = load_deadlines(deadlines, known) if deadlines else None
+        overrides = load_overrides(overrides, known) if overrides else []
+    except ValueError as error:
+        log.error(printable(error))
         return 2
     enforced = enforcement(unconfined or not warm)
     if not enforced.confined and not unconfined:
@@ -106,8 +122,14 @@ def _main(*, source, assignment, output, workers, scheduler, force, db_url, warm
     outcomes = grade(submissions, output=output, workers=workers, scheduler=scheduler, force=force,
                      db_url=db_url, warm=warm, feedback=feedback, progress=progress, limits=limits,
                      confined=enforced.confined)
-    write_csv(outcomes, output / "grades.csv", {(s.student, s.assignment): s for s in submissions})
+    origins = {(s.student, s.assignment): s for s in submissions}
+    fresh = {(o.student, o.assignment) for o in outcomes if o.graded} - planned.reused
+    notes = [*notes, *adjust.apply(RunFolder(output, db_url), outcomes, origins, deadlines, overrides, fresh,
+                                   feedback=feedback)]
+    write_csv(outcomes, output / "grades.csv", origins)
     summary = write_report(outcomes, output / "report", enforced, profile=profile, notes=notes)
+    write_html_report(outcomes, output / "report" / "report.html", enforced, notes=notes, autograded=output / "autograded")
+    exported = export.write(outcomes, origins, output)
     rerun.remember(planned, outcomes, output)
     elapsed = time.monotonic() - started
     log.info(summary)
@@ -116,8 +138,8 @@ def _main(*, source, assignment, output, workers, scheduler, force, db_url, warm
               "failed": sum(o.status == GRADER_ERROR for o in outcomes),
               "not graded": sum(o.status in REFUSED for o in outcomes)}
     log.info(f"{len(outcomes)} submission(s) in {elapsed:.1f} s: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
-    log.info(f"grades: {output / 'grades.csv'}\nreport: {output / 'report' / 'summary.md'}\n"
-             f"feedback: {output / 'feedback'}")
+    log.info(f"grades: {output / 'grades.csv'}\nreport: {output / 'report' / 'report.html'}\n"
+             f"feedback: {output / 'feedback'}" + "".join(f"\nfor {what}: {path}" for what, path in exported))
     failed = [o for o in outcomes if o.status == GRADER_ERROR]
     if failed:
         log.error(f"\nGRADER ERROR: {len(failed)} notebook(s) could not be graded; grade them again with --force:\n"

@@ -37,20 +37,22 @@ def pass_rates(outcomes: Iterable[Outcome]) -> dict[tuple[str, str], tuple[int, 
 
 
 def plot_histogram(outcomes: Sequence[Outcome], path: str | os.PathLike[str]) -> None:
-    """Save a histogram of scores (as a percentage of the maximum) per assignment."""
+    """Save a histogram of graded submissions' scores (as a percentage of the maximum) per assignment."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     assignments = sorted({o.assignment for o in outcomes})
     fig, ax = plt.subplots(figsize=(7, 4))
     bins = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.01]
-    scored = [o for o in outcomes if o.max_score and o.status != GRADER_ERROR]  # not graded is not 0
+    scored = [o for o in outcomes if o.max_score and o.graded]  # not graded (no notebook, grader error) is not 0
     data = [[100 * o.total / o.max_score for o in scored if o.assignment == a] for a in assignments]
     ax.hist(data, bins=bins, label=assignments, stacked=True)
     ax.set_xlabel("score (% of maximum)")
     ax.set_ylabel("submissions")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of submissions is whole
     ax.set_title("Score distribution")
     ax.legend(fontsize="small")
     fig.tight_layout()

@@ -21,6 +21,8 @@ STUDENT, ASSIGNMENT, STATUS = "student", "assignment", "status"
 #: Where a submission came from, for a download of a learning management system (intake's Submission).
 LMS, LMS_ID, SUBMITTED, LATE = "lms", "lms_id", "submitted", "late"
 TOTAL, POSSIBLE, PROBLEM, SECONDS = "total", "possible", "problem", "seconds"
+#: With deadlines: when it was due, how late it was, the points taken; with overrides: what was set by hand.
+DUE, LATENESS, PENALTY, OVERRIDDEN = "due", "lateness", "late_penalty", "overrides"
 
 
 @dataclass
@@ -44,6 +46,13 @@ class Outcome:
     timings : dict
         ``{phase: seconds}`` of its grading, for notebooks this run executed
         (:mod:`autograder.grading.timing`); empty otherwise.
+    penalty : float
+        Points taken for lateness (:mod:`autograder.grading.deadlines`); :attr:`total` is net of it.
+    lateness : Lateness or None
+        When it was due and handed in, when the run had deadlines.
+    overrides : list
+        ``(function, judge's score, score given, reason)`` of each score set by hand
+        (:mod:`autograder.grading.overrides`).
     """
 
     student: str
@@ -54,10 +63,13 @@ class Outcome:
     problem: str = ""
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
+    penalty: float = 0.0
+    lateness: object = None
+    overrides: list = field(default_factory=list)
 
     @property
     def total(self) -> float:
-        return sum(self.scores.values())
+        return max(0.0, sum(self.scores.values()) - self.penalty) if self.penalty else sum(self.scores.values())
 
     @property
     def max_score(self) -> float:
@@ -86,8 +98,11 @@ def write_csv(outcomes: Sequence[Outcome], path: str | os.PathLike[str],
         functions += [name for name in outcome.possible if name not in functions]
     origins = origins or {}
     from_lms = any(origin.lms for origin in origins.values())
+    timed = any(outcome.lateness is not None for outcome in outcomes)
+    overridden = any(outcome.overrides for outcome in outcomes)
     columns = [STUDENT, *([LMS, LMS_ID] if from_lms else []), ASSIGNMENT, *([SUBMITTED, LATE] if from_lms else []),
-               STATUS, *functions, TOTAL, POSSIBLE, PROBLEM, SECONDS]
+               *([DUE, LATENESS] if timed else []), STATUS, *functions, *([PENALTY] if timed else []), TOTAL,
+               POSSIBLE, *([OVERRIDDEN] if overridden else []), PROBLEM, SECONDS]
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.DictWriter(file, fieldnames=columns)
         writer.writeheader()
@@ -103,5 +118,11 @@ def write_csv(outcomes: Sequence[Outcome], path: str | os.PathLike[str],
             if from_lms and origin is not None:
                 row |= {LMS: spreadsheet(origin.lms), LMS_ID: spreadsheet(origin.lms_id),
                         SUBMITTED: spreadsheet(origin.submitted), LATE: "late" if origin.late else ""}
+            if timed and outcome.lateness is not None:
+                row |= {DUE: outcome.lateness.due.isoformat(), LATENESS: outcome.lateness.describe(),
+                        PENALTY: f"{outcome.penalty:g}"}
+            if overridden:
+                row[OVERRIDDEN] = spreadsheet("; ".join(f"{function}: {auto:g} -> {given:g} ({reason})"
+                                                        for function, auto, given, reason in outcome.overrides))
             row |= {name: f"{score:g}" for name, score in outcome.scores.items()}
             writer.writerow(row)
