@@ -5,7 +5,7 @@ of feedback files named as its bulk upload expects. Written to ``<output>/export
   SIS Login ID, Section, <assignment>``; Canvas matches rows by ``ID`` (its user id, from the download's names).
   Create the assignment column first (or let the import create it) and check its name matches.
 * ``canvas/<assignment>-feedback.zip``: one ``<login>_<user id>_feedback_<assignment>.html`` per student, named
-  like the download's files, for the assignment's "Upload submission comments" / re-upload of submissions,
+  like the download's files, for the assignment's "Re-Upload Submissions",
   which attaches each file as a comment to the student whose user id its name carries.
 * ``moodle/<assignment>.csv``: Moodle's offline grading worksheet (Assignment > "Upload grading worksheet"),
   keyed by ``Identifier`` = ``Participant <id>`` from the download's folder names.
