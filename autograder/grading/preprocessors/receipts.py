@@ -96,17 +96,18 @@ class CheckReceipts(NbGraderPreprocessor):
             if not is_test(cell):
                 continue
             expected = f"bnweek-receipt {nonce} {grade_id(cell)}"
-            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
-            failed = any(o.output_type == "error" for o in cell.outputs)
+            printed = "".join(str(o.get("text", "")) for o in cell.outputs
+                              if o.get("output_type") == "stream" and o.get("name") == "stdout")
+            failed = any(o.get("output_type") == "error" for o in cell.outputs)
             if not failed and expected not in printed:
                 cell.outputs.append(nbformat.v4.new_output(
                     "error", ename="TestNotCompleted",
                     evalue="this test cell did not run to its end, so it cannot count as passed",
                     traceback=["TestNotCompleted: this test cell did not run to its end, so it cannot count as passed"],
                 ))
-            for output in cell.outputs:
-                if output.output_type == "stream":
-                    output.text = RECEIPT.sub("", output.text)
-            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and not o.text)]
+            for output in cell.outputs:  # whatever a kernel sent as a stream's text
+                if output.get("output_type") == "stream":
+                    output.text = RECEIPT.sub("", str(output.get("text", "")))
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and not o.text)]
             cell.source = without_receipt(cell.source, expected)
         return nb, resources

@@ -108,3 +108,13 @@ def test_a_cells_last_expression_stays_last_and_is_restored(cells):
     notebook.cells[0].outputs = [stdout(f"bnweek-receipt {nonce} test_f\n")]
     notebook, _ = CheckReceipts()(notebook, {})
     assert notebook.cells[0].source == source + "\n"
+
+
+def test_odd_stream_outputs_do_not_raise(cells):
+    """Does a stream output whose text is not a string (a kernel can send one) neither raise nor pass the cell?"""
+    notebook, nonce = with_receipts(cells)
+    notebook.cells[2].outputs = [nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": 12})]
+    notebook.cells[4].outputs = [stdout(f"bnweek-receipt {nonce} test_g\n")]
+    notebook, _ = CheckReceipts()(notebook, {})
+    assert [o.get("ename") for o in notebook.cells[2].outputs] == [None, "TestNotCompleted"]
+    assert notebook.cells[2].outputs[0].text == "12"
