@@ -1,4 +1,4 @@
-"""The ``course`` script: ``./course help`` lists every command, and each one it lists runs."""
+"""The ``course`` script: ``./course help`` lists every command, each one it lists runs, and the code passes ``./course lint``."""
 
 import re
 import subprocess
@@ -53,3 +53,9 @@ def test_every_cli_subcommand_is_reached_through_the_script(command):
     done = course(command, "--help")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"usage: ./course {command} ")
+
+
+def test_the_code_passes_lint():
+    """Does ``./course lint`` (ruff, with pyproject.toml's rules) pass, as .ci/run requires before the tests?"""
+    done = course("lint")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
