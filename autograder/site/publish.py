@@ -124,6 +124,25 @@ def public_repository() -> dict:
             "site_url": (public.get("site_url") or "").strip()}
 
 
+def executed_page(site: Path, page: str, cache_path: Path = build.CACHE) -> str | None:
+    """The page as an executed notebook (nbformat JSON): the site's download of it, its outputs from the
+    execution cache that built the site (the download's own outputs may be an older build's)."""
+    import nbformat
+
+    download = site / "_sources" / f"{page}.ipynb"
+    if not download.is_file():
+        return None
+    notebook = nbformat.read(download, as_version=4)
+    if cache_path.is_dir():
+        from jupyter_cache import get_cache
+
+        try:
+            _, notebook = get_cache(cache_path).merge_match_into_notebook(notebook)
+        except KeyError:
+            log.warning(f"{page}: no execution in the cache matches its code; its notebook keeps the download's outputs")
+    return nbformat.writes(notebook)
+
+
 def write_edition(folder: Path, site: Path = build.SITE) -> Edition:
     """Write the public edition into an empty ``folder``; returns what it holds."""
     files: list[str] = []
@@ -135,12 +154,12 @@ def write_edition(folder: Path, site: Path = build.SITE) -> Edition:
     files.append("site/.nojekyll")
     for assignment in assignments():
         _copy_tree(EXERCISES / assignment, folder / "exercises" / assignment, files, folder)
-    executed = build.BUILD / "jupyter_execute"
     for page in toc_pages():
         _copy(REPO / f"{page}.md", folder / f"{page}.md", files, folder)
-        notebook = executed / f"{page}.ipynb"
-        if notebook.is_file():
-            _copy(notebook, folder / f"{page}.ipynb", files, folder)
+        notebook = executed_page(site, page)
+        if notebook is not None:
+            (folder / f"{page}.ipynb").write_text(notebook, encoding="utf-8")
+            files.append(f"{page}.ipynb")
     _copy(REPO / "book" / "page_figures.py", folder / "book" / "page_figures.py", files, folder)
     repository = public_repository()
     for name, text in (("requirements.txt", student_requirements()),
