@@ -438,12 +438,7 @@ def test_red_team_is_large_enough():
 
 
 #: Attacks that still work, each with where it is told: the test fails (strict) once one stops working.
-KNOWN_GAPS = {
-    "rewrites_ch6_test_cells_and_forges_their_receipts": (
-        "a split test's hidden part awards partial credit (build_model: 0.333 of 2) to answers whose visible "
-        "asserts fail: a submission that swallows its own visible asserts earns it, the same work unattacked "
-        "scores 0 (contract 1). Only the hidden tests can close it: /work/coord/trust-score.md"),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_GAPS[name], strict=True))

@@ -64,6 +64,7 @@ RECONNECT_MS = 10
 #: In place of the output of a cell after the last test: the grader stops there, since no cell after
 #: the last autograded test can earn or cost a point (the course's demos live there).
 NOT_RUN = "[not run by the grader: every test had run, so this cell cannot change a grade]\n"
+VISIBLE_FAILED = "[a visible check failed in your kernel; the hidden checks decide this cell's points] "
 TRUNCATED = "[the grader dropped the rest of this notebook's output: it printed more than it may]\n"
 
 
@@ -117,6 +118,14 @@ async def _together(*coroutines):
         if isinstance(result, BaseException):
             raise result
     return results
+
+
+def advice(output: NotebookNode) -> NotebookNode:
+    """An error from a split test's visible half as plain text: the student reads it; it decides nothing."""
+    if output.get("output_type") != "error":
+        return output
+    text = f"{VISIBLE_FAILED}{output.get('ename', 'Error')}: {output.get('evalue', '')}\n"
+    return nbformat.v4.new_output("stream", name="stdout", text=text)
 
 
 class GraderFault(RuntimeError):
@@ -369,24 +378,24 @@ class ExecuteApart(Execute):
             self.nb.cells[index] = cell  # nbclient put whichever copy it ran last into the notebook
 
     def _run_split_test(self, judge, cell, resources, index):
-        """Visible asserts in the submission's kernel; then, if they passed, the hidden region in the judge.
+        """Visible asserts in the submission's kernel, then the hidden region in the judge, which alone decides.
 
         The visible asserts use the student's objects (a layer, a model) and must
-        run in a student's own Jupyter too, where there is no judge. A cell's points
-        are all or nothing, and the hidden region checks everything they check, so
-        the judge's part decides: what the submission does to its own kernel can
-        only cost it points.
+        run in a student's own Jupyter too, where there is no judge. Here they are
+        only advice: their failure is shown as text, never as the cell's error, and
+        the hidden region (which checks everything they check) always runs. Were a
+        failed visible assert to score the cell 0, a submission that silences its
+        own asserts (it controls that kernel) would keep the judge's partial credit
+        that the same work, unsilenced, loses.
         """
         shown = copy.deepcopy(cell)
         shown.source = cell.source.partition(HIDDEN_BEGIN)[0]
         self.preprocess_cell(shown, resources, index)
-        cell.execution_count, cell.outputs = shown.execution_count, shown.outputs
-        if any(output.output_type == "error" for output in shown.outputs):
-            return
+        cell.execution_count = shown.execution_count
         judged = copy.deepcopy(cell)
         judged.source, judged.outputs = self._hidden_part(cell), []
         self._run_test(judge, judged, index)
-        cell.outputs = shown.outputs + judged.outputs
+        cell.outputs = [advice(output) for output in shown.outputs] + judged.outputs
 
     def _run_test(self, judge, cell, index):
         """Run a test cell in the judge while the submission's kernel answers its calls."""

@@ -13,9 +13,10 @@ Here the score is decided from what the judge said (:class:`Verdict`, recorded b
 ``resources[VERDICTS]`` as the judge's part of each test cell ends, out of any
 kernel's reach), and the cell's outputs are rewritten to say just that:
 
-* an error in the cell scores 0: the judge's part raised, the visible half of a
-  split test raised in the student's own kernel, the receipt was missing, or the
-  kernel died before the test finished;
+* an error in the cell scores 0: the judge's part raised, the receipt was
+  missing, or the kernel died before the test finished (a split test's visible
+  half, in the student's own kernel, leaves its failure as text, not an error:
+  that kernel is the student's to silence, so it may decide nothing);
 * else the judge's numeric result (its cell's last expression), clamped to
   ``[0, points]`` (not a number: 0);
 * else full points.
