@@ -6,11 +6,19 @@ third of its cost). Here one converter serves every submission of a run: it
 keeps its exporter, whose templates and CSS are read once, and runs the same
 preprocessors (``GenerateFeedback.preprocessors`` in ``nbgrader_config.py``)
 on each notebook.
+
+A page reads offline: its formulas are typeset by MathJax 3 copied once into ``feedback/mathjax/`` (from
+``node_modules/mathjax``, which ``./course build`` installs) and loaded by a relative path, with MathJax's
+``safe`` extension (no ``javascript:`` link or style from a student's formula), instead of nbconvert's
+MathJax 2 from a CDN.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nbconvert.writers import FilesWriter
@@ -19,8 +27,41 @@ from nbgrader.converters import GenerateFeedback
 from nbgrader.utils import capture_log, temp_attrs
 from traitlets.config import Config
 
+from autograder.course import REPO
+
 if TYPE_CHECKING:
     from autograder.grading.intake import Submission
+
+#: MathJax 3 as npm installs it, and the parts of it a feedback page needs.
+MATHJAX = REPO / "node_modules" / "mathjax" / "es5"
+MATHJAX_PARTS = ("tex-chtml-full.js", "ui/safe.js", "output/chtml/fonts/woff-v2")
+# nbconvert's classic template: MathJax 2 from a CDN, and its configuration.
+_MATHJAX_2 = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+_MATHJAX_3 = ("<script>window.MathJax = {loader: {load: ['ui/safe']}, tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], "
+              "displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']], processEscapes: true, processEnvironments: true, "
+              "tags: 'ams'}};</script>\n<script src=\"{src}\"></script>")
+
+
+def copy_mathjax(folder: Path) -> Path | None:
+    """Copy MathJax's parts into ``folder`` once; return its script there, or ``None`` when npm has not installed it."""
+    script = folder / MATHJAX_PARTS[0]
+    if not (MATHJAX / MATHJAX_PARTS[0]).is_file():
+        return None
+    for part in MATHJAX_PARTS:
+        source, target = MATHJAX / part, folder / part
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copyfile(source, target)
+    return script
+
+
+def offline_mathjax(page: str, script: str) -> str:
+    """``page`` with nbconvert's MathJax 2 from a CDN replaced by MathJax 3 from ``script`` (a relative URL)."""
+    return _MATHJAX_2.sub(lambda _: _MATHJAX_3.replace("{src}", script), page, count=1)
 
 
 class FeedbackError(RuntimeError):
@@ -74,3 +115,9 @@ class FeedbackWriter:
             result = capture_log(self.converter)
         if not result["success"]:
             raise FeedbackError(result.get("error") or result.get("log", "")[-2000:])
+        folder = Path(self.coursedir.root) / self.coursedir.feedback_directory
+        page = folder / submission.student / submission.assignment / f"{submission.assignment}.html"
+        script = copy_mathjax(folder / "mathjax")
+        if script is not None and page.is_file():
+            text = page.read_text(encoding="utf-8")
+            page.write_text(offline_mathjax(text, os.path.relpath(script, page.parent)), encoding="utf-8")

@@ -7,6 +7,7 @@ removed from the file.
 
 import copy
 import csv
+import re
 import subprocess
 import zipfile
 
@@ -116,3 +117,15 @@ def test_grades_and_feedback_go_back_to_canvas_and_moodle(term):
         assert [name.split("_")[1] for name in bundle.namelist()] == ["301"]
     with zipfile.ZipFile(output / "export" / "canvas" / f"{A}-feedback.zip") as bundle:
         assert bundle.namelist() == [f"erin_1234_feedback_{A}.html"]
+
+
+def test_feedback_typesets_its_formulas_offline(term):
+    """Does each feedback page load MathJax 3 (with its safe extension) from the run's own copy, not from a CDN?"""
+    (_, feedback, _), _, output = term
+    page = feedback["bob"]
+    assert "cdnjs" not in page and not re.search(r'(src|href)="(https?:)?//', page.split("<body")[0])
+    script = page.split('<script src="')[1].split('"')[0]
+    here = output / "feedback" / "bob" / A
+    assert (here / script).resolve() == (output / "feedback" / "mathjax" / "tex-chtml-full.js").resolve()
+    assert (here / script).parent.joinpath("ui", "safe.js").is_file() and "load: ['ui/safe']" in page
+    assert any((output / "feedback" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
