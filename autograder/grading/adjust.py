@@ -74,6 +74,8 @@ def apply(run: RunFolder, outcomes: Sequence[Outcome], submissions: Mapping[tupl
         before = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         before = {}
+    if deadlines is None and not overrides and not before:
+        return []  # nothing to apply, nothing to undo: the gradebook is left alone
     after, notes, used = {}, [], set()
     for outcome in outcomes:
         submission = submissions.get((outcome.student, outcome.assignment))
@@ -88,6 +90,8 @@ def apply(run: RunFolder, outcomes: Sequence[Outcome], submissions: Mapping[tupl
         wanted = _overrides_for(overrides, submission)
         used.update((o.student, o.assignment, o.function) for o in wanted.values())
         state = {"overrides": {f: [o.score, o.reason] for f, o in sorted(wanted.items())}}
+        if deadlines is None and not wanted and key not in before:
+            continue  # never adjusted: nothing to read back
         with Gradebook(run.db_url) as gradebook:
             try:
                 notebook = gradebook.find_submission_notebook(outcome.assignment, outcome.assignment, outcome.student)
@@ -111,7 +115,9 @@ def apply(run: RunFolder, outcomes: Sequence[Outcome], submissions: Mapping[tupl
                 if function in cells:  # removed from the file: the judge's score again
                     cells[function].manual_score = None
             graded = gradebook.find_submission(outcome.assignment, outcome.student)
-            if deadlines is not None:
+            if deadlines is None:  # a run without deadlines takes back an earlier run's penalty
+                notebook.late_submission_penalty = None
+            else:
                 assignment_due = deadlines.due.get(outcome.assignment)
                 gradebook.update_or_create_assignment(outcome.assignment, duedate=naive_utc(assignment_due))
                 own = outcome.lateness.due if outcome.lateness else None

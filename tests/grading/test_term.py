@@ -1,8 +1,8 @@
 """A term's worth of ``./course grade``: deadlines, overrides, exports and the HTML report, on real notebooks.
 
 One mixed download (Blackboard attempts with times, Canvas and Moodle entries with their ids) of chapter 1 is
-graded twice through the command line: first with a deadlines file and an override, then with the override
-removed from the file.
+graded twice through the command line: first with a deadlines file and an override, then without the deadlines
+and with the override removed from its file.
 """
 
 import copy
@@ -58,10 +58,11 @@ def term(tmp_path_factory):
     (root / "overrides.csv").write_text(OVERRIDES + f'alice,{A},batchnorm_forward,0.5,"copied, see mail"\n')
     output = root / "out"
 
-    def grade():
+    def grade(deadlines=True):
+        timed = ["--deadlines", str(root / "deadlines.toml")] if deadlines else []
         result = subprocess.run([str(ROOT / "course"), "grade", str(archive), A, "-o", str(output), "--workers", "2",
-                                 "-q", "--deadlines", str(root / "deadlines.toml"),
-                                 "--overrides", str(root / "overrides.csv")], capture_output=True, text=True, cwd=ROOT)
+                                 "-q", *timed, "--overrides", str(root / "overrides.csv")],
+                                capture_output=True, text=True, cwd=ROOT)
         assert result.returncode == 0, result.stdout + result.stderr
         with open(output / "grades.csv", encoding="utf-8") as file:
             rows = {row["student"]: row for row in csv.DictReader(file)}
@@ -71,7 +72,7 @@ def term(tmp_path_factory):
 
     first = grade()
     (root / "overrides.csv").write_text(OVERRIDES)
-    return first, grade(), output
+    return first, grade(deadlines=False), output
 
 
 def test_a_late_submission_loses_the_policys_points_in_grades_and_feedback(term):
@@ -84,6 +85,13 @@ def test_a_late_submission_loses_the_policys_points_in_grades_and_feedback(term)
     assert "Late submission penalty (Score: -1.0)" in feedback["bob"]
     assert (carol["lateness"], carol["late_penalty"], carol["total"]) == ("on time", "0", "5")
     assert rows["erin"]["late"] == "late" and "time unknown" in rows["erin"]["lateness"]  # Canvas's mark, no time
+
+
+def test_a_run_without_deadlines_takes_the_penalty_back(term):
+    """Is bob's penalty gone from grades.csv and his feedback once the deadlines file is no longer passed?"""
+    (rows, _, _), (rows2, feedback2, _), _ = term
+    assert float(rows2["bob"]["total"]) == pytest.approx(float(rows["bob"]["total"]) + 1)
+    assert "late_penalty" not in rows2["bob"] and "Late submission penalty" not in feedback2["bob"]
 
 
 def test_an_override_reaches_grades_feedback_and_report_and_is_undone_when_removed(term):
