@@ -272,8 +272,10 @@ def _outputs_of_edition(get_outputs):
 def _patch_outputs():
     from myst_nb.sphinx_ import SphinxNbRenderer
 
-    if not hasattr(SphinxNbRenderer._get_nb_code_cell_outputs, "wrapped"):
-        SphinxNbRenderer._get_nb_code_cell_outputs = _outputs_of_edition(SphinxNbRenderer._get_nb_code_cell_outputs)
+    # MyST-NB has no public hook between a cell's outputs and their rendering; this is where it reads them.
+    outputs = SphinxNbRenderer._get_nb_code_cell_outputs  # noqa: SLF001
+    if not hasattr(outputs, "wrapped"):
+        SphinxNbRenderer._get_nb_code_cell_outputs = _outputs_of_edition(outputs)  # noqa: SLF001
 
 
 def _patch_glue():
