@@ -556,7 +556,8 @@ BLINDED = [v.label for v in catalogue.variants(CATALOGUE, CH6)
 
 @pytest.mark.parametrize("label", BLINDED)
 def test_hidden_tests_alone_catch_each_mutant(blinded_mutants, label):
-    """With its visible asserts disarmed in the submission's kernel, is each chapter-6 mutant still caught?"""
+    """With its visible asserts disarmed in the submission's kernel, does each chapter-6 mutant still lose points?"""
     outcome, variant = blinded_mutants[label]
     assert outcome.status == "graded", outcome.problem
-    assert outcome.scores[variant.function] == 0, f"not caught by the judge alone: {variant.description}"
+    assert outcome.scores[variant.function] < outcome.possible[variant.function], \
+        f"not caught by the judge alone: {variant.description}"
