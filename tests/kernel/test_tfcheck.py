@@ -217,6 +217,21 @@ def test_a_miss_unlike_any_known_mistake_and_a_right_answer_name_none():
     assert "known mistake" not in checks.report()
 
 
+@pytest.mark.parametrize("comparable_only, named", [(False, []), (True, ["unbiased_variance"])])
+def test_comparable_only_names_from_the_checks_that_could_tell(comparable_only, named):
+    """With comparable_only, is a mistake named from the failed checks that compared with known mistakes, while
+    failed checks that could not tell (a gradient, say) neither count against it nor name anything?"""
+    expected = np.linspace(1, 2, 6)
+    checks = tfcheck.Checks("BatchNorm", points=3, comparable_only=comparable_only)
+    with checks("output"):
+        check_close(expected * 2, expected, "y", mistakes={"unbiased_variance": expected * 2})
+    for what in ("gradient", "later call"):
+        with checks(what):
+            check_close(expected + 1, expected, "dx")
+    assert [check.comparable for check in checks.checks] == [True, False, False]
+    assert checks.named_mistakes() == named
+
+
 def test_every_mistake_speaks_both_languages():
     """Has every catalogued mistake a sentence in English and in Chinese?"""
     for key, texts in tfcheck.MISTAKES.items():
