@@ -1,4 +1,5 @@
 # mutant: right with the default eps, but ignores the eps it is given (always 1e-5)
+# names: ignores_eps
 import numpy as np
 
 def batchnorm_inference(Z, gamma, beta, mean, var, eps=1e-5):
