@@ -376,7 +376,7 @@ def grade(submissions: Sequence[Submission], *, output: str | os.PathLike[str], 
             outcome = outcomes[submission]
             try:
                 executed, error = future.result(), None
-            except Exception as failure:  # a worker died: the grader's fault, not the submission's
+            except Exception as failure:  # noqa: BLE001  (a worker died: the grader's fault, not the submission's)
                 executed, error = None, failure
             fault = f"the grading worker failed ({type(error).__name__}: {error})" if error else executed.fault
             healed = pool.heal(error) if (fault or executed.problem) else False

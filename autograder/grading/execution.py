@@ -13,7 +13,6 @@ import copy
 import io
 import os
 import secrets
-import shutil
 import stat
 import tarfile
 import tempfile
@@ -316,7 +315,7 @@ def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True,
         except GraderFault as error:
             fault = _exit_reason(folders["submission"]["work"]) or str(error)
             fault = fault.removeprefix(GRADER_FAULT).strip()
-        except Exception as error:  # the kernel died, or never answered
+        except Exception as error:  # noqa: BLE001  (the kernel died, or never answered)
             reason = _exit_reason(folders["submission"]["work"])
             if reason.startswith(GRADER_FAULT):
                 fault = reason.removeprefix(GRADER_FAULT).strip()

@@ -185,7 +185,7 @@ def discard(judge: KeptJudge) -> None:
             if threading.get_ident() == judge.thread:  # as a notebook's kernels are shut down
                 from autograder.grading.preprocessors.executeapart import ExecuteApart
 
-                run_sync(ExecuteApart._cleanup)(client)
+                run_sync(ExecuteApart._cleanup)(client)  # noqa: SLF001  (a notebook's kernels end this one way)
             else:  # its channels belong to another thread's loop: end its client, and the zygote ends the kernel
                 client.km.provisioner.process.kill()
         except Exception as error:  # noqa: BLE001  (its zygote kills it when this process ends)

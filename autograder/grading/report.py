@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograder.grading.inert import markdown
-from autograder.grading.intake import GRADER_ERROR, REFUSED
+from autograder.grading.intake import REFUSED
 from autograder.grading.timing import profile_table
 
 if TYPE_CHECKING:

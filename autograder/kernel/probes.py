@@ -322,7 +322,7 @@ def loss_and_gradient(logits: npt.ArrayLike, labels: npt.ArrayLike) -> tuple[np.
 
 
 def tensorflow_mechanism(name: str, *args: Any, **kwargs: Any) -> dict[str, int]:
-    """Call the submission's ``name`` and count the ``tf.Variable``\ s it creates and the gradients it asks a tape for.
+    r"""Call the submission's ``name`` and count the ``tf.Variable``\ s it creates and the gradients it asks a tape for.
 
     Any way of using them counts: a plain loop, ``assign_sub``, an optimizer's
     ``minimize`` or ``apply_gradients``, a ``tf.function`` (traced once, so counted once).

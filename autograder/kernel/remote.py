@@ -196,7 +196,7 @@ def answer(name: str, request: str) -> str:
     else:
         try:
             outcome = {"result": function(*args, **kwargs)}
-        except BaseException as error:  # SystemExit and KeyboardInterrupt are answers too
+        except BaseException as error:  # noqa: BLE001  (SystemExit and KeyboardInterrupt are answers too)
             outcome = {"error": [type(error).__name__, str(error)[:2000]]}
     return json.dumps([wire.encode(outcome, refs), wire.encode(call)])
 
@@ -320,7 +320,7 @@ def _exception(type_name, message):
     if isinstance(cls, type) and issubclass(cls, Exception):
         try:
             return cls(str(message))
-        except Exception:  # an exception type whose constructor wants more
+        except Exception:  # noqa: BLE001  (an exception type whose constructor wants more)
             pass
     return SubmissionError(f"{type_name}: {message}")
 

@@ -56,7 +56,7 @@ def _snapshot():
     for name in GUARDED_MODULES + (__name__,):
         try:
             module = sys.modules.get(name) or importlib.import_module(name)
-        except Exception:  # TensorFlow is imported lazily where it is not installed
+        except Exception:  # noqa: BLE001  (TensorFlow is imported lazily where it is not installed)
             continue
         _PRISTINE[name] = (module, dict(vars(module)))
 
@@ -351,7 +351,7 @@ def check_raises_nothing(function: Callable[..., Any], *args: Any, what: str, **
     """
     try:
         return function(*args, **kwargs)
-    except Exception as error:  # the student's bug, reported without our source
+    except Exception as error:  # noqa: BLE001  (the student's bug, reported without our source)
         raise AssertionError(f"{what}: your function raised {type(error).__name__}: {error}") from None
 
 
@@ -525,7 +525,7 @@ class Checks:
         _ACTIVE.append(check)
         try:
             yield attempt
-        except Exception as error:  # a failed check is recorded, never raised: the cell's score says it
+        except Exception as error:  # noqa: BLE001  (a failed check is recorded, never raised: the cell's score says it)
             attempt.passed = False
             message = str(error) if isinstance(error, AssertionError) else f"{type(error).__name__}: {error}"
             words = _WORDS[settings().language]

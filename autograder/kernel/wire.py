@@ -112,7 +112,7 @@ def _array(fields):
         return np.frombuffer(base64.b64decode(data, validate=True), dtype=dtype).reshape(shape).copy()
     except WireError:
         raise
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001  (any failure to decode is the sender's: an unreadable array)
         raise WireError(f"an unreadable array ({type(error).__name__})") from None
 
 

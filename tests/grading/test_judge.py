@@ -198,7 +198,7 @@ def test_a_kernel_call_names_a_real_function_and_writes_literals():
     assert remote.kernel_call(remote.serve_calls, 130) == (
         "__import__('autograder.kernel.remote', fromlist=['serve_calls']).serve_calls(130)")
     namespace = {}
-    exec(remote.kernel_call(remote.hang_up), namespace)
+    exec(remote.kernel_call(remote.hang_up), namespace)  # noqa: S102  (the call the grader sends, run here)
     assert set(namespace) == {"__builtins__"}
 
 

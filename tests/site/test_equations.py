@@ -70,7 +70,7 @@ def test_equation_problems_tell_wide_from_scrolling():
 
 @pytest.mark.book
 @pytest.mark.parametrize("docname", BOTH, ids=page_id)
-def test_display_equations_fit_or_scroll_in_their_box(browser, server, docname):
+def test_display_equations_fit_or_scroll_in_their_box(browser, server, docname):  # noqa: F811  (fixtures)
     """At 1280 px is every display equation no wider than its column, and at 390 px does any wider one scroll
     inside its own box with nothing cut off?"""
     html = REPO / "_build" / "html" / f"{docname}.html"

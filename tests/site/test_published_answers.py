@@ -468,7 +468,7 @@ def test_wrapping_turns_inline_code_into_an_answer():
     answers = wrapped_runs(statements, signature, context)
     assert any("mu = H.mean" in s and "return Z_bn, None" in s and "H = np.ones" not in s for s in answers), answers
     namespace = {}
-    exec(next(s for s in answers if "return Z_bn, None" in s and "H = np.ones" not in s), namespace)
+    exec(next(s for s in answers if "return Z_bn, None" in s and "H = np.ones" not in s), namespace)  # noqa: S102
     import numpy as np
 
     Z_tilde, cache = namespace["batchnorm_forward"](np.arange(6.0).reshape(2, 3), 1.0, 0.0)
@@ -511,7 +511,7 @@ def _prescreen_assignment(request):
             tests[grade_id(cell)[len("test_"):]] = visible_part(source)
             continue
         try:
-            exec(compile(re.sub(r"^\s*%.*$", "", source, flags=re.M), grade_id(cell), "exec"), base)
+            exec(compile(re.sub(r"^\s*%.*$", "", source, flags=re.M), grade_id(cell), "exec"), base)  # noqa: S102
         except Exception:  # noqa: BLE001 - a setup cell the pre-screen cannot run only makes it pass more
             pass
 
@@ -524,8 +524,8 @@ def _prescreen_assignment(request):
         namespace = dict(base)
         signal.alarm(PRESCREEN_SECONDS)
         try:
-            exec(compile(source, "candidate", "exec"), namespace)
-            exec(compile(tests.get(function, ""), "visible tests", "exec"), namespace)
+            exec(compile(source, "candidate", "exec"), namespace)  # noqa: S102
+            exec(compile(tests.get(function, ""), "visible tests", "exec"), namespace)  # noqa: S102
             passed[index] = True
         except BaseException:  # noqa: BLE001 - any error in the cell scores 0
             passed[index] = False

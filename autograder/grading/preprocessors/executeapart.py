@@ -88,7 +88,7 @@ async def _ready(kc, km, timeout):
             except queue.Empty:
                 pass
             else:
-                kc._handle_kernel_info_reply(reply)
+                kc._handle_kernel_info_reply(reply)  # noqa: SLF001  (as jupyter_client's wait_for_ready does)
                 return
         if not await ensure_async(km.is_alive()):
             raise RuntimeError("Kernel died before replying to kernel_info")
@@ -269,7 +269,7 @@ class ExecuteApart(Execute):
         if client.km is not None:
             try:
                 await _end(client.km)
-                await client._async_cleanup_kernel()
+                await client._async_cleanup_kernel()  # noqa: SLF001  (nbclient's own shutdown)
             except Exception as error:  # noqa: BLE001
                 client.log.warning("a kernel could not be shut down: %s: %s", type(error).__name__, error)
 
@@ -289,7 +289,7 @@ class ExecuteApart(Execute):
         judge = Judge(config=config)
         NotebookClient.__init__(judge, nb)
         judge.reset_execution_trackers()
-        judge._check_assign_resources({"metadata": {"path": self.judge_path}})
+        judge._check_assign_resources({"metadata": {"path": self.judge_path}})  # noqa: SLF001  (sets its folder)
         return judge
 
     async def _start_kernels(self, clients):
