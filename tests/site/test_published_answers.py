@@ -44,7 +44,7 @@ import pytest
 from autograder.course import REPO, SOLUTIONS
 from autograder.nbgrader_cells import grade_id, is_answer, with_answers
 from autograder.site import publish
-from test_page_answers import FENCE, assignments, graded_functions, hidden_and_visible_tests, pack
+from test_page_answers import FENCE, Candidate, assignments, graded_functions, hidden_and_visible_tests, pack
 
 #: Per graded function, the names a page may give its parameters and results: ``{name: [page names]}``.
 #: The solution's own names always count.
@@ -103,15 +103,6 @@ DERIVED = {
 RUNS_PER_BLOCK = 24
 QUIET_CALLS = {"print", "display", "glue", "plt", "ax", "axes", "fig", "figures", "assert"}
 BUILTINS = set(dir(builtins))
-
-
-@dataclass(frozen=True)
-class Candidate:
-    assignment: str
-    function: str
-    label: str
-    source: str
-    control: bool = False
 
 
 @dataclass(frozen=True)
