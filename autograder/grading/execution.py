@@ -32,8 +32,8 @@ from autograder.grading.preprocessors.receipts import CheckReceipts
 from autograder.grading.preprocessors.scorefromjudge import ScoreFromJudge
 from autograder.grading.timing import RECEIPTS, STEPS, Stopwatch
 from autograder.kernel import remote
-from autograder.sandbox import cleanup, zygote
-from autograder.sandbox.jail import GRADER_FAULT
+from autograder.sandbox import cleanup, reasons, zygote
+from autograder.sandbox.reasons import LEGACY_FAULT_PREFIX as GRADER_FAULT
 from autograder.sandbox.limits import DEFAULT_LIMITS, Jail
 
 if TYPE_CHECKING:
@@ -213,14 +213,8 @@ def jails(folders: dict, limits: Limits, confined: bool, readable: tuple[str, ..
 
 
 def _exit_reason(cwd):
-    socket_path = os.environ.get(zygote.ENV_SOCKET, "")
-    path = zygote.exit_reason_path(os.path.dirname(socket_path), cwd)
-    if not os.path.exists(path):
-        return ""
-    with open(path) as file:
-        reason = file.read()
-    os.unlink(path)  # read once: a regrade of the same folder must not inherit it
-    return reason
+    reason = reasons.read(cwd)  # read once: a regrade of the same folder must not inherit it
+    return reason.legacy() if reason else ""
 
 
 def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True, limits: Limits = DEFAULT_LIMITS,

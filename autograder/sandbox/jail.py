@@ -34,6 +34,8 @@ import signal
 import time
 from typing import TYPE_CHECKING, NoReturn
 
+from autograder.sandbox import reasons
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
@@ -87,8 +89,8 @@ DENIED_SYSCALLS = (
     "syslog", "vhangup", "uselib", "nfsservctl", "personality",
 )
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, TIOCSTI = 1, 4, 0x5412
-#: How an exit reason that is the grader's fault begins (:mod:`autograder.grading.execution` looks for it).
-GRADER_FAULT = "grader fault:"
+#: How the old plain-text exit reason that was the grader's fault began (:mod:`autograder.sandbox.reasons`).
+GRADER_FAULT = reasons.LEGACY_FAULT_PREFIX
 #: The exit status of a keeper whose kernel could not be confined (the grader's fault, never the student's).
 CONFINEMENT_FAILED = 70
 
@@ -580,7 +582,8 @@ def kill_tree(kernel_pid: int) -> None:
 
 
 def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], object], log: Callable[[str], object],
-        cgroup: Cgroup | None = None, give_reason: Callable[[str], object] = lambda reason: None) -> NoReturn:
+        cgroup: Cgroup | None = None,
+        give_reason: Callable[[reasons.ExitReason], object] = lambda reason: None) -> NoReturn:
     """In the keeper: confine a child as ``jail`` says, run ``start_kernel`` there, and watch it.
 
     Never returns: exits with the kernel's exit code, or :data:`CONFINEMENT_FAILED`.
@@ -600,7 +603,8 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
     cgroup : autograder.sandbox.cgroups.Cgroup, optional
         Where the kernel's processes go, when the host offers cgroups.
     give_reason : callable
-        ``give_reason(text)`` tells the grader why the kernel was stopped.
+        ``give_reason(reason)`` tells the grader why the kernel was stopped
+        (an :class:`~autograder.sandbox.reasons.ExitReason`).
     """
     global _seal_channel
     go_read, go_write = os.pipe()
@@ -624,7 +628,7 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
         kernel_pid = os.fork()
     except OSError as error:
         log(f"the kernel could not be confined: {error}")
-        give_reason(f"{GRADER_FAULT} the kernel could not be confined ({error})")
+        give_reason(reasons.grader_fault(f"the kernel could not be confined ({error})"))
         os._exit(CONFINEMENT_FAILED)
     if kernel_pid == 0:
         os.close(go_write)
@@ -676,7 +680,7 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
     if answer != b"ok":
         problem = answer.decode(errors="replace") or "it died while being confined"
         log(f"the kernel could not be confined: {problem}")
-        give_reason(f"{GRADER_FAULT} the kernel could not be confined ({problem})")
+        give_reason(reasons.grader_fault(f"the kernel could not be confined ({problem})"))
         kill_tree(kernel_pid)
         os.waitpid(kernel_pid, 0)
         os._exit(CONFINEMENT_FAILED)
@@ -690,7 +694,7 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
         done = seal_sockets(kernel_pid, jail.sockets)
         if not done:
             log("its socket folders could not be made read-only")
-            give_reason(f"{GRADER_FAULT} the kernel's socket folders could not be made read-only")
+            give_reason(reasons.grader_fault("the kernel's socket folders could not be made read-only"))
             kill_tree(kernel_pid)
         try:
             os.write(seal_reply, b"k" if done else b"x")
@@ -710,7 +714,7 @@ def run(jail: Jail, uid: int | None, root: str, start_kernel: Callable[[], objec
         pass
     if reason:
         log(reason)
-        give_reason(reason)
+        give_reason(reasons.stopped(reason))
     os._exit(code if code >= 0 else 128 - code)
 
 

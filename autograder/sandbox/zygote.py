@@ -16,7 +16,6 @@ and wait for it as for any kernel.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import selectors
@@ -27,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from autograder.sandbox import reasons
 
 ENV_SOCKET = "BNWEEK_ZYGOTE"
 KERNEL_NAME = "bnweek-warm"
@@ -129,7 +130,7 @@ def _start_kernel_child(request, log_directory, number):
         try:
             argv = _own_connection_file(argv, jail.sockets[0])
         except (OSError, ValueError, IndexError) as error:
-            _give_reason(reason_file, f"{confinement.GRADER_FAULT} its connection file could not be copied ({error})")
+            reasons.write(reason_file, reasons.grader_fault(f"its connection file could not be copied ({error})"))
             os._exit(confinement.CONFINEMENT_FAILED)
         if os.getuid() == 0:
             from autograder.sandbox import cgroups
@@ -139,13 +140,7 @@ def _start_kernel_child(request, log_directory, number):
     os.makedirs(root)
     uid = kernel_uid(number, os.getppid()) if os.getuid() == 0 else None
     confinement.run(jail, uid, root, lambda: _become_kernel(argv), note, cgroup,
-                    lambda reason: _give_reason(reason_file, reason))
-
-
-def _give_reason(path, reason):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as file:
-        file.write(reason)
+                    lambda reason: reasons.write(reason_file, reason))
 
 
 def serve(socket_path: str) -> None:
@@ -198,8 +193,8 @@ def serve(socket_path: str) -> None:
 
 
 def exit_reason_path(directory: str, cwd: str) -> str:
-    """Where the zygote explains why it killed the kernel that ran in ``cwd``."""
-    return os.path.join(directory, "reasons", hashlib.sha1(cwd.encode()).hexdigest())
+    """Where the zygote explains why it killed the kernel that ran in ``cwd`` (:func:`reasons.path`)."""
+    return reasons.path(directory, cwd)
 
 
 def _kill(pid):
