@@ -94,7 +94,7 @@ def _start_kernel_child(request, log_directory, number):
     import pyprctl
 
     from autograder.sandbox import jail as confinement
-    from autograder.sandbox.limits import ENV_JAIL, Jail
+    from autograder.sandbox.limits import ENV_JAIL, Jail, SettingsError
 
     zygote_pid = os.getppid()
     os.setsid()
@@ -105,7 +105,12 @@ def _start_kernel_child(request, log_directory, number):
         os._exit(1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     env = dict(request["env"])
-    jail = Jail.from_env(env)
+    reason_file = exit_reason_path(log_directory, request["cwd"])
+    try:
+        jail = Jail.from_env(env)
+    except SettingsError as error:  # never a kernel confined by a guess
+        reasons.write(reason_file, reasons.grader_fault(f"the kernel's jail was refused: {error}"))
+        os._exit(confinement.CONFINEMENT_FAILED)
     if jail is None:  # never a kernel without its jail: --unconfined sends one that says so
         os._exit(confinement.CONFINEMENT_FAILED)
     env.pop(ENV_JAIL, None)
@@ -118,8 +123,7 @@ def _start_kernel_child(request, log_directory, number):
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(log, 1)
     os.dup2(log, 2)
-    os.close(log)  # the kernel's own output reaches it only through its keeper, bounded (jail.relay)
-    reason_file = exit_reason_path(log_directory, request["cwd"])
+    os.close(log)  # the kernel's own output reaches it only through its keeper, bounded (keeper.relay)
 
     def note(text):
         os.write(2, f"bnweek {jail.role} kernel: {text}\n".encode())

@@ -207,13 +207,6 @@ def test_the_wall_clock_limit_kills_the_whole_tree(tmp_path):
     assert code == 128 + 9
 
 
-def test_a_jail_crosses_to_the_kernel_unchanged():
-    original = Jail(limits=Limits(cpu_seconds=7, processes=9), workdir="/w", sockets=("/a", "/b"),
-                    readable=("/c",), role="judge")
-    assert Jail.from_env(original.to_env()) == original
-    assert Jail.from_env({}) is None
-
-
 def test_the_work_folder_moves_aside_when_the_course_lives_there(monkeypatch):
     monkeypatch.setattr(jail, "readable_paths", lambda config: list(config.readable))
     assert jail.work_mount(Jail(readable=("/srv/course",))) == "/work"
