@@ -35,15 +35,17 @@ c.ClearSolutions.code_stub = {
 # Feedback shows a student their visible tests and each hidden test's verdict in
 # words, never the hidden tests' source or a traceback through it.
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbconvert.preprocessors.sanitize import SanitizeHTML  # noqa: E402
 from nbgrader.preprocessors import GetGrades  # noqa: E402
 
-from autograder.grading.preprocessors.hidetestinternals import HideTestInternals  # noqa: E402
+from autograder.grading.feedback import SanitizeOutputs  # noqa: E402
+from autograder.grading.preprocessors.hidetestinternals import HideHostDetails, HideTestInternals  # noqa: E402
 
-c.GenerateFeedback.preprocessors = [GetGrades, HideTestInternals, SanitizeHTML, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [GetGrades, HideTestInternals, HideHostDetails, SanitizeOutputs,
+                                    CSSHTMLHeaderPreprocessor]
 
-# Nothing a submission wrote or printed runs in the browser that opens its feedback: nbconvert's
-# SanitizeHTML (above) cleans markdown cells and outputs, and its template cleans them again
-# as it renders: no scripts, event handlers, javascript: links or active embeds.
+# Nothing a submission wrote or printed runs in the browser that opens its feedback: SanitizeOutputs
+# (nbconvert's SanitizeHTML) cleans the outputs, the template cleans them again as it renders, and it
+# renders each Markdown cell to HTML before cleaning that HTML (autograder.grading.feedback): no
+# scripts, event handlers, javascript: links or active embeds.
 c.HTMLExporter.sanitize_html = True
-c.SanitizeHTML.enabled = True  # a preprocessor is off until switched on
+c.SanitizeOutputs.enabled = True  # a preprocessor is off until switched on

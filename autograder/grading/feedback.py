@@ -11,6 +11,13 @@ A page reads offline: its formulas are typeset by MathJax 3 copied once into ``f
 ``node_modules/mathjax``, which ``./course build`` installs) and loaded by a relative path, with MathJax's
 ``safe`` extension (no ``javascript:`` link or style from a student's formula), instead of nbconvert's
 MathJax 2 from a CDN.
+
+Markdown is rendered before it is sanitized: the page's template (``templates/bnweek_feedback``, nbgrader's
+feedback template with one block changed) renders each Markdown cell to HTML and cleans that HTML with
+:func:`clean_html` (headings, paragraphs, lists, blockquotes, code, tables and images stay; scripts, event
+handlers, ``javascript:`` links and every other tag are escaped into text), so a blockquote is a blockquote and
+a student's ``<script>`` is shown, never run. :class:`SanitizeOutputs` cleans the cells' outputs as nbconvert's
+``SanitizeHTML`` does, and leaves Markdown cells to the template (sanitizing their source first escapes ``>``).
 """
 
 from __future__ import annotations
@@ -21,6 +28,10 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import bleach
+import nbgrader
+from bleach.css_sanitizer import CSSSanitizer
+from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbconvert.writers import FilesWriter
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import GenerateFeedback
@@ -40,6 +51,40 @@ _MATHJAX_2 = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configurat
 _MATHJAX_3 = ("<script>window.MathJax = {loader: {load: ['ui/safe']}, tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], "
               "displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']], processEscapes: true, processEnvironments: true, "
               "tags: 'ams'}};</script>\n<script src=\"{src}\"></script>")
+
+
+#: The page's template: nbgrader's feedback page whose Markdown cells are rendered, then cleaned.
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "bnweek_feedback"
+#: nbgrader's templates, where the page's template finds the one it extends (``feedback/index.html.j2``).
+NBGRADER_TEMPLATES = str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates")
+#: What rendered Markdown may keep: the tags Markdown makes, and nothing that runs or loads a page.
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "ul",
+})
+ALLOWED_ATTRIBUTES = {"*": ["class", "id", "title"], "a": ["href", "title"], "img": ["src", "alt", "title"],
+                      "th": ["align"], "td": ["align"]}
+
+
+def clean_html(html: str) -> str:
+    """``html`` with only :data:`ALLOWED_TAGS` and :data:`ALLOWED_ATTRIBUTES` left as markup (bleach).
+
+    Any other tag is escaped into visible text, an attribute outside the list (``onerror``, ``style``) is
+    dropped, and a link or image may only point to http(s), mailto or a relative address.
+    """
+    return bleach.clean(str(html), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, strip_comments=True,
+                        protocols=["http", "https", "mailto"], css_sanitizer=CSSSanitizer(allowed_css_properties=[]))
+
+
+class SanitizeOutputs(SanitizeHTML):
+    """nbconvert's ``SanitizeHTML`` for cell outputs and raw cells; Markdown cells are cleaned once rendered."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "markdown":
+            return cell, resources
+        return super().preprocess_cell(cell, resources, cell_index)
 
 
 def copy_mathjax(folder: Path) -> Path | None:
@@ -100,7 +145,13 @@ class FeedbackWriter:
         api = NbGraderAPI(config=config)
         self.coursedir = api.coursedir
         self.converter = _OneExporter(coursedir=self.coursedir, parent=api)
-        self.converter.update_config(Config({"HTMLExporter": {"template_name": "feedback"}}))
+        self.converter.update_config(Config({"HTMLExporter": {
+            "template_name": TEMPLATE_NAME,
+            "extra_template_basedirs": [str(TEMPLATES)],
+            # nbgrader's own (its page's Bootstrap CSS), and nbgrader's templates for ``feedback/index.html.j2``
+            "extra_template_paths": [*self.converter.config.HTMLExporter.extra_template_paths, NBGRADER_TEMPLATES],
+            "filters": {"clean_feedback_html": clean_html},
+        }}))
         self.converter.force = True
 
     def write(self, submission: Submission) -> None:

@@ -16,7 +16,12 @@ they live here, once:
 * share a test cell's points over its independent checks (:class:`Checks`): each
   check passes or fails with its message, the feedback lists them, and a failing
   answer that behaves like a known mistake is told which one, in the notebook's
-  language (:data:`MISTAKES`).
+  language (:data:`MISTAKES`);
+* say all of it in the notebook's language: tfcheck's own phrases come from
+  :data:`_WORDS`, and the hidden tests' labels and messages (English text that
+  the tests format) are looked up in a gettext catalogue keyed by their English
+  template (:func:`translate`, ``locale/<language>/LC_MESSAGES/grader/verdicts.po``),
+  English where it holds no translation.
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ import hashlib
 import importlib
 import math
 import re
+import string
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -127,6 +134,82 @@ def configure(*, seed: int, language: str) -> None:
 def settings() -> Settings:
     """The current :class:`Settings` (unseeded and English until :func:`configure`)."""
     return _current["settings"]
+
+
+#: Each language's catalogue of the hidden tests' labels and messages: ``msgid`` an English template whose
+#: ``{fields}`` stand for any text (itself looked up again), ``msgstr`` its translation with the same fields.
+CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "{language}" / "LC_MESSAGES" / "grader" / "verdicts.po"
+
+
+@dataclass(frozen=True)
+class Template:
+    """One catalogue entry: a pattern for the English it formats, and its translation."""
+
+    english: str
+    pattern: re.Pattern
+    target: str
+
+    @property
+    def literal(self) -> int:
+        """How much fixed text the English holds: the more, the more specific (tried first)."""
+        return sum(len(text) for text, *_ in string.Formatter().parse(self.english))
+
+
+#: What a field matches: any text whose brackets pair up (two levels deep), so that ``shape {shape}, {dtype}``
+#: reads ``shape (4, 32), float32`` as ``(4, 32)`` and ``float32``.
+_FIELD = (r"(?:[^()\[\]{}]|\((?:[^()]|\([^()]*\))*\)|\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
+          r"|\{(?:[^{}]|\{[^{}]*\})*\})+?")
+
+
+def template(english: str, target: str) -> Template:
+    """A :class:`Template` whose fields (``{label}``) each match any non-empty text with paired brackets."""
+    parts = []
+    for text, name, _, _ in string.Formatter().parse(english):
+        parts.append(re.escape(text))
+        if name is not None:
+            parts.append(f"(?P<{name}>{_FIELD})")
+    return Template(english, re.compile("".join(parts), re.S), target)
+
+
+#: The catalogues read so far, by language (read at import, in the grader's warm kernels, for zh_CN).
+_CATALOGUES: dict[str, list[Template]] = {}
+
+
+def catalogue(language: str) -> list[Template]:
+    """The finished translations of ``language``'s catalogue, most specific first (empty if it has none)."""
+    if language not in _CATALOGUES:
+        templates = []
+        try:
+            from babel.messages.pofile import read_po
+
+            with open(str(CATALOGUE).format(language=language), "rb") as file:
+                messages = read_po(file, charset="utf-8")
+            templates = [template(m.id, m.string) for m in messages if m.id and m.string and not m.fuzzy]
+        except (OSError, ImportError):
+            pass
+        _CATALOGUES[language] = sorted(templates, key=lambda t: -t.literal)
+    return _CATALOGUES[language]
+
+
+def translate(text: str, language: str | None = None) -> str:
+    """``text`` (a label or message a hidden test formatted in English) in ``language`` (the configured one).
+
+    The first catalogue template whose English matches the whole text gives the translation, each of its
+    fields translated in turn (a case's label inside a check's); text no template matches stays English.
+    """
+    language = language or settings().language
+    if language == "en" or not text:
+        return text
+    return _translated(text, catalogue(language), 0)
+
+
+def _translated(text: str, templates: Sequence[Template], depth: int) -> str:
+    for entry in templates if depth < 8 else ():
+        match = entry.pattern.fullmatch(text)
+        if match:
+            fields = {name: _translated(value, templates, depth + 1) for name, value in match.groupdict().items()}
+            return entry.target.format(**fields)
+    return text
 
 
 def derive_seed(*names: object) -> int:
@@ -268,7 +351,7 @@ def check_shape(value: npt.ArrayLike, shape: Sequence[int], what: str) -> None:
     """
     actual = np.shape(value)
     if tuple(actual) != tuple(shape):
-        raise AssertionError(f"{what}: expected shape {tuple(shape)}, got {tuple(actual)}.")
+        raise Verdict(_say("shape", what=what, expected=tuple(shape), actual=tuple(actual)))
 
 
 def check_close(value: npt.ArrayLike, expected: npt.ArrayLike, what: str, dtype: npt.DTypeLike = np.float64,
@@ -302,24 +385,23 @@ def check_close(value: npt.ArrayLike, expected: npt.ArrayLike, what: str, dtype:
     try:
         value = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise AssertionError(f"{what}: expected numbers, got {type(value).__name__}.") from None
+        raise Verdict(_say("numbers", what=what, type=type(value).__name__)) from None
     check_shape(value, expected.shape, what)
     if not np.all(np.isfinite(value)):
-        message = f"{what}: the result contains NaN or infinity (is it numerically stable?)."
+        message = _say("not_finite", what=what)
         for key, looks_like in (mistakes or {}).items():
             if _matches(value, looks_like, rtol, atol):
                 raise Mistake(message, key)
-        raise AssertionError(message)
+        raise Verdict(message)
     excess = np.abs(value - expected) - (atol + rtol * np.abs(expected))
     if np.any(excess > 0):
         worst = np.unravel_index(np.argmax(excess), excess.shape)
-        message = (f"{what}: does not match TensorFlow's result; the largest difference is "
-                   f"{np.abs(value - expected)[worst]:.3g} at index {tuple(int(i) for i in worst)} "
-                   f"(allowed: {atol:g} + {rtol:g} * |expected|).")
+        message = _say("mismatch", what=what, difference=f"{np.abs(value - expected)[worst]:.3g}",
+                       index=tuple(int(i) for i in worst), atol=f"{atol:g}", rtol=f"{rtol:g}")
         for key, looks_like in (mistakes or {}).items():
             if _matches(value, looks_like, rtol, atol):
                 raise Mistake(message, key)
-        raise AssertionError(message)
+        raise Verdict(message)
 
 
 class AnyOf(tuple):
@@ -352,7 +434,7 @@ def check_raises_nothing(function: Callable[..., Any], *args: Any, what: str, **
     try:
         return function(*args, **kwargs)
     except Exception as error:  # noqa: BLE001  (the student's bug, reported without our source)
-        raise AssertionError(f"{what}: your function raised {type(error).__name__}: {error}") from None
+        raise Verdict(_say("raised", what=what, type=type(error).__name__, error=error)) from None
 
 
 #: Realistic mistakes a hidden test can recognise from what an answer gives on its inputs, in words a
@@ -412,21 +494,42 @@ _WORDS = {
     "en": {"header": "Hidden checks of {name}:", "passed": "passed", "failed": "FAILED", "colon": ": ",
            "summary": "{name}: {passed} of {total} checks passed, {score:g} of {points:g} points.",
            "mistake": "This looks like a known mistake: {text}",
-           "reproduce": "to reproduce: {case}, case seed {seed}",
-           "reproduce_test": "to reproduce: test seed {seed}"},
+           "reproduce": " (to reproduce: {case}, case seed {seed})",
+           "reproduce_test": " (to reproduce: test seed {seed})",
+           "shape": "{what}: expected shape {expected}, got {actual}.",
+           "numbers": "{what}: expected numbers, got {type}.",
+           "not_finite": "{what}: the result contains NaN or infinity (is it numerically stable?).",
+           "mismatch": "{what}: does not match TensorFlow's result; the largest difference is {difference} at index "
+                       "{index} (allowed: {atol} + {rtol} * |expected|).",
+           "raised": "{what}: your function raised {type}: {error}"},
     "zh_CN": {"header": "{name} 的隐藏检查：", "passed": "通过", "failed": "未通过", "colon": "：",
               "summary": "{name}：{total} 项检查通过 {passed} 项，得 {score:g} 分（满分 {points:g}）。",
               "mistake": "这像是一个常见错误：{text}",
-              "reproduce": "复现：{case}，用例种子 {seed}",
-              "reproduce_test": "复现：测试种子 {seed}"},
+              "reproduce": "（复现：{case}，用例种子 {seed}）",
+              "reproduce_test": "（复现：测试种子 {seed}）",
+              "shape": "{what}：形状应为 {expected}，实际为 {actual}。",
+              "numbers": "{what}：应当得到数值，实际得到 {type}。",
+              "not_finite": "{what}：结果含有 NaN 或无穷大（计算在数值上稳定吗？）。",
+              "mismatch": "{what}：与 TensorFlow 的结果不符；最大差值为 {difference}，位于索引 {index}"
+                          "（允许误差：{atol} + {rtol} * |期望值|）。",
+              "raised": "{what}：你的函数抛出了 {type}：{error}"},
 }
+
+
+def _say(phrase: str, what: str, **fields: Any) -> str:
+    """tfcheck's own ``phrase`` of :data:`_WORDS` in the configured language, about ``what`` (translated)."""
+    return _WORDS[settings().language][phrase].format(what=translate(what), **fields)
 
 
 #: What every verdict's summary line looks like, in either language (the catalogue's report looks for it).
 REPORTED = re.compile(r"^Hidden checks of \S+:$|^\S+ 的隐藏检查：$", re.M)
 
 
-class Mistake(AssertionError):
+class Verdict(AssertionError):
+    """A failed check in tfcheck's own words, already in the configured language."""
+
+
+class Mistake(Verdict):
     """A failed check whose answer behaves like a known mistake (a key of :data:`MISTAKES`)."""
 
     def __init__(self, message: str, key: str) -> None:
@@ -527,12 +630,17 @@ class Checks:
             yield attempt
         except Exception as error:  # noqa: BLE001  (a failed check is recorded, never raised: the cell's score says it)
             attempt.passed = False
-            message = str(error) if isinstance(error, AssertionError) else f"{type(error).__name__}: {error}"
+            if isinstance(error, Verdict):
+                message = str(error)
+            elif isinstance(error, AssertionError):
+                message = translate(str(error))  # a hidden test's own words, in English
+            else:
+                message = f"{type(error).__name__}: {error}"
             words = _WORDS[settings().language]
             if case is not None and case.seed is not None:
-                message += f" ({words['reproduce'].format(case=case.label, seed=case.seed)})"
+                message += words["reproduce"].format(case=translate(case.label), seed=case.seed)
             else:
-                message += f" ({words['reproduce_test'].format(seed=self.seed)})"
+                message += words["reproduce_test"].format(seed=self.seed)
             if check.passed:
                 check.passed, check.message = False, message
             if isinstance(error, Mistake):
@@ -583,7 +691,7 @@ class Checks:
         words = _WORDS[settings().language]
         lines = [words["header"].format(name=self.name)]
         for check in self._checks.values():
-            lines.append(f"  {words['passed'] if check.passed else words['failed']}{words['colon']}{check.what}"
+            lines.append(f"  {words['passed'] if check.passed else words['failed']}{words['colon']}{translate(check.what)}"
                          + ("" if check.passed else f"{words['colon']}{check.message}"))
         lines += [words["mistake"].format(text=mistake_text(key)) for key in self.named_mistakes()]
         return "\n".join(lines)
@@ -608,3 +716,5 @@ class Checks:
 
 if "tensorflow" in sys.modules:  # the grader's zygote imported TensorFlow first: record now
     _snapshot()
+for _language in LANGUAGES[1:]:  # read before any kernel is confined (the zygote imports this module)
+    catalogue(_language)
