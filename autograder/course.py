@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
@@ -21,6 +21,7 @@ from autograder.nbgrader_cells import grade_id, is_answer, is_split, is_test, nb
 
 if TYPE_CHECKING:
     import os
+    from collections.abc import Iterable, Mapping
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
@@ -80,6 +81,44 @@ def graded_tests(assignment: str) -> dict[str, float]:
             for cell in _nbgrader_cells(assignment) if is_test(cell)}
 
 
+#: A cell's role in grading (:func:`role_of`): the student's answer (a graded function), an autograded
+#: test run in the judge, a *split* test (visible part with the submission's code, hidden part in the
+#: judge), a locked setup cell run in both kernels, or any other cell (run with the submission's code).
+ANSWER, TEST, SPLIT, SETUP, OTHER = "answer", "test", "split", "setup", "other"
+#: :func:`cell_roles`' key for each role that has one.
+ROLE_KEYS = {TEST: "tests", SPLIT: "split", SETUP: "setup", ANSWER: "functions"}
+
+
+def role_of(cell: Mapping[str, Any], roles: Mapping[str, Iterable[str]] | None = None) -> str:
+    """A cell's role in grading: one of :data:`ANSWER`, :data:`TEST`, :data:`SPLIT`, :data:`SETUP`, :data:`OTHER`.
+
+    Parameters
+    ----------
+    cell : dict or NotebookNode
+    roles : dict, optional
+        The source notebook's roles (:func:`cell_roles`). Given, the cell's role is the one
+        the source notebook gives its ``grade_id``, so a submission's own metadata decides
+        nothing; without it, the role is read from the cell's own metadata (a source
+        notebook's cell).
+
+    Returns
+    -------
+    str
+        Only a code cell has a role other than :data:`OTHER`.
+    """
+    if cell.get("cell_type") != "code":
+        return OTHER
+    if roles is not None:
+        name = grade_id(cell)
+        return next((role for role, key in ROLE_KEYS.items() if name is not None and name in roles.get(key, ())),
+                    OTHER)
+    if is_answer(cell):
+        return ANSWER
+    if is_test(cell):
+        return SPLIT if is_split(cell) else TEST
+    return SETUP if nbgrader(cell).get("locked") else OTHER
+
+
 def cell_roles(assignment: str) -> dict[str, list[str]]:
     """What the grader's judge kernel needs to know about an assignment's cells.
 
@@ -90,18 +129,14 @@ def cell_roles(assignment: str) -> dict[str, list[str]]:
         grade_ids of the autograded test cells that run in the judge, of those whose
         visible part runs in the submission's kernel (marked split in the source
         notebook, :func:`~autograder.nbgrader_cells.is_split`), of the locked setup
-        cells, and the graded functions' names (their answer cells' grade_ids).
+        cells, and the graded functions' names (their answer cells' grade_ids); each
+        cell's role is :func:`role_of`'s.
     """
-    roles: dict[str, list[str]] = {"tests": [], "split": [], "setup": [], "functions": []}
+    roles: dict[str, list[str]] = {key: [] for key in ROLE_KEYS.values()}
     for cell in _nbgrader_cells(assignment):
-        if cell["cell_type"] != "code" or grade_id(cell) is None:
-            continue
-        if is_answer(cell):
-            roles["functions"].append(grade_id(cell))
-        elif is_test(cell):
-            roles["split" if is_split(cell) else "tests"].append(grade_id(cell))
-        elif nbgrader(cell).get("locked"):
-            roles["setup"].append(grade_id(cell))
+        role = role_of(cell)
+        if role in ROLE_KEYS and grade_id(cell) is not None:
+            roles[ROLE_KEYS[role]].append(grade_id(cell))
     return roles
 
 

@@ -3,17 +3,24 @@
 Starting a kernel, and warming TensorFlow up in it (its first ops find and set up
 their kernels), costs more than most notebooks' hidden tests. The judge runs only
 the course's code and hears from a submission's kernel only plain data
-(:mod:`autograder.kernel.remote`), so a worker keeps its judge for its next
-notebook. Before each notebook the judge forgets the last one
-(:func:`autograder.kernel.remote.forget`: a fresh namespace and execution count)
-and binds the new submission's proxies.
+(:mod:`autograder.kernel.judge_side`), so a worker keeps its judge for its next
+notebook. A notebook's life with a kept judge, all of it here:
 
-A judge is kept only after a notebook in which nothing went wrong, as
-:class:`~autograder.grading.preprocessors.executeapart.ExecuteApart` judges it (no
-grader fault, no dead kernel, no call that had to be stopped, no judge cell out of
-time, no call that could not connect), and only while it is young
-(:data:`KEEP_NOTEBOOKS`, and no older than one notebook's wall-clock limit);
-otherwise it is shut down and the next notebook starts a fresh one.
+1. :func:`take`: this thread's judge, if it still fits the notebook (same zygote,
+   limits, confinement; young; alive), else a new one, with its folders made as new;
+2. :func:`reuse`: its running client, given the notebook; before the notebook's cells
+   it forgets the last one (:func:`forget`: a fresh namespace and execution count),
+   and the execution step then binds the new submission's proxies;
+3. :func:`settle`: after the cells, whether it is fit for another notebook (:func:`fit`:
+   alive, no judge cell out of time, no call that had to be stopped or could not
+   connect); if so the running client stays with it;
+4. :func:`release`: kept for this thread's next notebook if nothing went wrong in the
+   notebook (no grader fault, no stopped kernel) and it was fit, else shut down
+   (:func:`discard`), and the next notebook starts a fresh one.
+
+A judge is kept only while it is young (:data:`KEEP_NOTEBOOKS`, and no older than one
+notebook's wall-clock limit, :func:`judge_limits`). Its kernel starts and stops as
+every kernel does (:mod:`autograder.grading.kernels`).
 
 Its folders are its own: its working folder (reset, owner and mode and contents,
 before each notebook), its socket folder, and the folder its calls go through
@@ -40,9 +47,12 @@ from typing import TYPE_CHECKING
 
 from jupyter_core.utils import run_sync
 
+from autograder.grading import kernels
+from autograder.kernel import judge_side
 from autograder.sandbox import cleanup
 
 if TYPE_CHECKING:
+    from nbformat import NotebookNode
     from nbgrader.preprocessors import Execute
 
     from autograder.sandbox.limits import Limits
@@ -127,11 +137,6 @@ def _open_notebook(judge: KeptJudge) -> None:
     judge.folders["calls"] = calls
 
 
-def _alive(judge: KeptJudge) -> bool:
-    client = judge.client
-    return client is not None and client.km is not None and bool(run_sync(client.km.is_alive)())
-
-
 def take(key: tuple, limits: Limits, directory: str) -> KeptJudge:
     """This thread's judge for a notebook needing ``key``: the kept one if it still fits, else a new one.
 
@@ -139,7 +144,7 @@ def take(key: tuple, limits: Limits, directory: str) -> KeptJudge:
     """
     judge = getattr(_kept, "judge", None)
     _kept.judge = None
-    if judge is not None and judge.key == key and judge.young(limits) and _alive(judge):
+    if judge is not None and judge.key == key and judge.young(limits) and kernels.alive(judge.client):
         try:
             _open_notebook(judge)
             return judge
@@ -150,6 +155,39 @@ def take(key: tuple, limits: Limits, directory: str) -> KeptJudge:
     judge = _new(key, directory)
     _open_notebook(judge)
     return judge
+
+
+def reuse(judge: KeptJudge | None, nb: NotebookNode) -> Execute | None:
+    """The kept judge's running client, given notebook ``nb``; ``None`` when it has none yet (a new judge)."""
+    client = judge.client if judge is not None else None
+    if client is not None:
+        client.nb = nb
+        client.reset_execution_trackers()
+    return client
+
+
+def forget(client: Execute) -> None:
+    """In a kept judge's kernel, before a notebook: forget the last one (:func:`autograder.kernel.judge_side.forget`)."""
+    kernels.call_silently(client, judge_side.forget)
+
+
+def fit(client: Execute) -> bool:
+    """Whether the judge may grade another notebook: alive, no cell out of time, its calls as they should be."""
+    if client.timed_out or not run_sync(client.km.is_alive)():
+        return False
+    try:
+        kernels.call_silently(client, judge_side.fit_for_reuse)
+    except Exception:  # noqa: BLE001  (it is then shut down, as a judge always was)
+        return False
+    return True
+
+
+def settle(judge: KeptJudge, client: Execute) -> bool:
+    """After a notebook's cells: whether the judge is :func:`fit`; if so, ``client`` (its kernel running) stays with it."""
+    if not fit(client):
+        return False
+    judge.client = client
+    return True
 
 
 def release(judge: KeptJudge, fit: bool) -> None:
@@ -183,11 +221,9 @@ def discard(judge: KeptJudge) -> None:
     if client is not None and client.km is not None:
         try:
             if threading.get_ident() == judge.thread:  # as a notebook's kernels are shut down
-                from autograder.grading.preprocessors.executeapart import ExecuteApart
-
-                run_sync(ExecuteApart._cleanup)(client)  # noqa: SLF001  (a notebook's kernels end this one way)
+                kernels.stop([client])
             else:  # its channels belong to another thread's loop: end its client, and the zygote ends the kernel
-                client.km.provisioner.process.kill()
+                kernels.kill(client)
         except Exception as error:  # noqa: BLE001  (its zygote kills it when this process ends)
             client.log.warning("a judge kernel could not be shut down: %s: %s", type(error).__name__, error)
     cleanup.remove_tree(judge.folders["root"])

@@ -1,7 +1,7 @@
 """What the judge may ask of a submission's layers, models and training step.
 
 Most graded functions take arrays and return arrays, so the judge calls them
-through a proxy (:mod:`autograder.kernel.remote`). Chapter 6's graded code returns
+through a proxy (:mod:`autograder.kernel.judge_side`). Chapter 6's graded code returns
 things that cannot cross to the judge: a Keras layer, a model, a loss inside a
 gradient tape, a function that asks TensorFlow which devices it has. The
 functions here run in the submission's kernel, next to those objects, and
@@ -15,9 +15,10 @@ ran, so outputs, gradients and updates must be right for them. What the answers
 report about structure (which weights are trainable, which layers a model
 holds) is the submission's own word.
 
-In the judge, call them as ``autograder.kernel.remote.probes.<name>(...)``; where the
-tests run in the submission's own kernel (plain nbgrader), the same call runs
-here directly.
+In the judge, call them as ``autograder.kernel.remote.probes.<name>(...)``
+(:data:`autograder.kernel.judge_side.probes`); where the tests run in the submission's
+own kernel (plain nbgrader), the same call runs here directly. Only the functions
+named in ``__all__`` answer (:func:`named`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import numpy as np
 from autograder.kernel import tfcheck
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     import numpy.typing as npt
     import tensorflow as tf
@@ -39,6 +40,11 @@ __all__ = [
     "train_call", "layers", "keras_mlp", "sgd", "variables", "train_step", "loss_and_gradient",
     "best_device_pretending", "tensorflow_mechanism",
 ]
+
+def named(name: str) -> Callable[..., Any] | None:
+    """The probe called ``name``, or ``None`` when ``name`` is not in ``__all__``."""
+    return globals()[name] if name in __all__ else None
+
 
 #: Objects the judge refers to by handle: the layers and models it is testing.
 _kept = []

@@ -1,28 +1,43 @@
-"""Data, and only data, between the submission's kernel and the judge's.
+"""Data, and only data, between the submission's kernel and the judge's: the protocol's every byte.
 
-When hidden tests run apart from a submission (:mod:`autograder.kernel.remote`), the
-arguments of every call and everything the student's function returns cross a
+When hidden tests run apart from a submission, the judge (:mod:`autograder.kernel.judge_side`)
+calls the student's functions in the submission's kernel (:mod:`autograder.kernel.submission_side`),
+and the arguments of every call and everything the student's function returns cross a
 process boundary. What crosses is plain data: ``None``, booleans, numbers,
 strings, NumPy arrays and scalars, tensors (as arrays), and tuples, lists and
 dicts of these, as JSON; an array travels as its dtype, shape and raw bytes, and
 object arrays are refused, so nothing a submission sends can run code in the
 judge. Anything else arrives as an :class:`Unsupported` placeholder that fails
 every check it meets.
+
+On the socket, every message is a *frame*: its length (8 bytes, network order), then
+its bytes. A connection opens with the submission's kernel's *hello* (its process id,
+which the judge signals to interrupt a call); then each call is a *request* (the
+function's name and its encoded arguments) answered by a *reply* (the encoded outcome
+and the arguments as the function left them).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import struct
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    import socket
+    from collections.abc import Mapping, Sequence
 
 #: The most a single call may send back, encoded.
 MAX_PAYLOAD_BYTES = 64 * 2**20
+#: A frame's header: the length of the bytes that follow.
+FRAME_HEADER = struct.Struct("!Q")
+#: The most a hello frame (a process id) may hold.
+MAX_HELLO_BYTES = 64
+#: Calls to names that start with this go to :mod:`autograder.kernel.probes`, not to the submission's names.
+PROBE_PREFIX = "probes."
 #: dtype kinds that are plain data: booleans, integers, floats, complex numbers, text.
 PLAIN_KINDS = "biufcSU"
 
@@ -242,3 +257,81 @@ def write_back(original: object, changed: object) -> object:
             write_back(old, new)
         return original
     return changed
+
+
+# -- frames and messages on the call socket -----------------------------------------------
+
+
+def send_frame(connection: socket.socket, payload: bytes) -> None:
+    """Send one frame: ``payload`` after its length."""
+    connection.sendall(FRAME_HEADER.pack(len(payload)) + payload)
+
+
+def _recv_exactly(connection, size):
+    chunks = []
+    while size:
+        chunk = connection.recv(min(size, 2**20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def recv_frame(connection: socket.socket, limit: int = 2 * MAX_PAYLOAD_BYTES) -> bytes:
+    """Receive one frame's bytes.
+
+    Raises
+    ------
+    EOFError
+        If the peer closed the connection first.
+    WireError
+        If the frame says it is longer than ``limit`` bytes (nothing more is read).
+    """
+    (size,) = FRAME_HEADER.unpack(_recv_exactly(connection, FRAME_HEADER.size))
+    if size > limit:
+        raise WireError(f"a message of {size} bytes")
+    return _recv_exactly(connection, size)
+
+
+def hello(pid: int) -> bytes:
+    """The first frame of a connection: the answering kernel's process id."""
+    return str(int(pid)).encode()
+
+
+def read_hello(connection: socket.socket) -> int:
+    """The process id of :func:`hello`. Raises ``ValueError`` (or ``EOFError``, ``OSError``) if it is not one."""
+    return int(recv_frame(connection, limit=MAX_HELLO_BYTES))
+
+
+def request(name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> bytes:
+    """A call of ``name(*args, **kwargs)``, encoded (:func:`encode`)."""
+    return json.dumps([name, encode([list(args), kwargs])]).encode()
+
+
+def read_request(payload: bytes) -> tuple[str, str]:
+    """``(name, encoded [args, kwargs])`` of a :func:`request`; the arguments are decoded by the callee."""
+    name, arguments = json.loads(payload)
+    return str(name), str(arguments)
+
+
+def reply(outcome: dict[str, Any], call: list, refs: Mapping[int, list[str | int]]) -> bytes:
+    """The answer to a call: the outcome and the arguments as the function left them.
+
+    Parameters
+    ----------
+    outcome : dict
+        ``{"result": value}`` or ``{"error": [type name, message]}``.
+    call : list
+        ``[args, kwargs]`` as the callee decoded them, after the call.
+    refs : dict
+        :func:`mutable_paths` of ``call`` taken *before* the call: a result that is
+        one of the arguments is sent as a reference to it.
+    """
+    return json.dumps([encode(outcome, refs), encode(call)]).encode()
+
+
+def read_reply(payload: bytes) -> tuple[str, str]:
+    """``(encoded outcome, encoded arguments)`` of a :func:`reply`; raises ``ValueError`` or ``TypeError``."""
+    outcome, arguments = json.loads(payload)
+    return outcome, arguments

@@ -1,10 +1,11 @@
 """The judge: hidden tests call a submission's functions in another kernel, through plain data.
 
-``autograder.kernel.wire`` is tested on its own; ``autograder.kernel.remote`` against a real
-kernel holding "student" functions, with this test process as the judge.
+``autograder.kernel.wire``, each side and the grader's calls into a kernel are tested on their
+own (``tests/kernel/``, ``tests/grading/test_kernels.py``); here the two sides meet: a real kernel
+holding "student" functions serves calls (``autograder.kernel.submission_side``), with this test
+process as the judge (``autograder.kernel.judge_side``), and whole notebooks run in two kernels.
 """
 
-import json
 import re
 import time
 
@@ -16,84 +17,7 @@ from autograder.course import cell_roles, nbgrader_config, source_notebook
 from autograder.grading import execution
 from autograder.grading.preprocessors.executeapart import NOT_RUN
 from autograder.grading.preprocessors.hidetestinternals import HIDDEN_BEGIN
-from autograder.kernel import remote, wire
-
-# -- plain data only -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("value", [
-    None, True, 3, -2.5, float("inf"), "text",
-    np.arange(6, dtype=np.float32).reshape(2, 3), np.array([[1, 2]], dtype=np.int64), np.zeros((0, 4)),
-    np.float32(1.5), np.int64(7), np.bool_(True),
-    (np.ones((2, 1)), {"Z": np.eye(2), "eps": 1e-5}), [1, [2, (3.0,)]], {1: "a", "b": None},
-])
-def test_plain_data_round_trips(value):
-    """Does every kind of plain data arrive with its type, dtype, shape and values?"""
-    back = wire.decode(wire.encode(value))
-    assert type(back) is type(value)
-    if isinstance(value, (np.ndarray, np.generic)):
-        assert back.dtype == value.dtype and np.shape(back) == np.shape(value)
-        assert np.array_equal(back, value)
-    elif isinstance(value, tuple):
-        assert np.array_equal(back[0], value[0]) and set(back[1]) == set(value[1])
-    else:
-        assert back == value
-
-
-def test_arrays_arrive_as_writable_base_arrays():
-    """Is an ndarray subclass (which could override ==) sent as its values, in a plain writable array?"""
-
-    class Anything(np.ndarray):
-        def __eq__(self, other):
-            return True
-
-    back = wire.decode(wire.encode(np.zeros(3).view(Anything)))
-    assert type(back) is np.ndarray and back.flags.writeable
-    assert not (back == np.ones(3)).any()
-
-
-def test_what_is_not_plain_data_becomes_a_placeholder():
-    """Do objects, functions and object arrays arrive as Unsupported, which equals nothing?"""
-    for value in (object(), lambda: 1, np.array([None, 1], dtype=object), iter([1])):
-        back = wire.decode(wire.encode(value))
-        assert isinstance(back, wire.Unsupported) and back.type_name == type(value).__name__
-
-
-@pytest.mark.parametrize("payload", [
-    "not json", json.dumps({"__array__": ["|O", [1], "AA=="]}), json.dumps({"__array__": ["<f8", [3], "AA=="]}),
-    json.dumps({"__pickle__": "x"}), json.dumps({"__array__": "a0"}), json.dumps({"__dict__": [[[1], 2]]}),
-    json.dumps({"__arg__": [5]}), "[" * 100000 + "]" * 100000,
-])
-def test_malformed_payloads_are_refused(payload):
-    """Is a payload with object dtypes, wrong sizes, unknown kinds or deep nesting refused?"""
-    with pytest.raises(wire.WireError):
-        wire.decode(payload, args=[])
-
-
-def test_payloads_have_a_size_limit(monkeypatch):
-    monkeypatch.setattr(wire, "MAX_PAYLOAD_BYTES", 100)
-    with pytest.raises(wire.WireError, match="MiB"):
-        wire.decode(wire.encode(np.zeros(100)))
-
-
-def test_returned_arguments_are_sent_as_references():
-    """Does a function that returns its own (mutable) argument arrive as that argument?"""
-    parameters = {"W1": np.ones((2, 2))}
-    args = [[parameters], {}]
-    sent = wire.encode({"result": parameters}, wire.mutable_paths(args))
-    assert wire.decode(sent, args=args)["result"] is parameters
-
-
-def test_write_back_repeats_in_place_changes():
-    """Are an array changed in place and a dict given a new key changed the same way here?"""
-    Z, parameters, batches = np.arange(4.0), {"W": np.ones(2), "b": 0.0}, [np.zeros(2)]
-    wire.write_back(Z, Z - 1)
-    wire.write_back(parameters, {"W": np.zeros(2), "new": 1})
-    wire.write_back(batches, [np.ones(2), np.ones(2)])
-    assert np.array_equal(Z, [-1, 0, 1, 2])
-    assert set(parameters) == {"W", "new"} and not parameters["W"].any()
-    assert len(batches) == 2
-
+from autograder.kernel import judge_side
 
 # -- calls into a live kernel ------------------------------------------------------------
 
@@ -133,7 +57,7 @@ def submission(tmp_path):
 
     manager, client = start_new_kernel(kernel_name="python3")
     path = str(tmp_path / "calls")
-    client.execute_interactive(f"from autograder.kernel.remote import listen, serve_calls\nlisten({path!r})", timeout=60)
+    client.execute_interactive(f"from autograder.kernel.submission_side import listen, serve_calls\nlisten({path!r})", timeout=60)
     client.execute_interactive(STUDENT_CODE, timeout=60)
     yield path, lambda: client.execute("serve_calls(30)")
     client.stop_channels()
@@ -144,7 +68,7 @@ def test_proxies_call_the_submissions_functions(submission, capfd):
     """Do values, in-place changes, identity and exceptions cross as they would in one kernel?"""
     path, serve = submission
     namespace = {}
-    remote.install(path, ["center", "same", "fails", "exits", "missing"], 10, namespace)
+    judge_side.install(path, ["center", "same", "fails", "exits", "missing"], 10, namespace)
     serve()
     Z = np.array([[1.0, 3.0]])
     out = namespace["center"](Z)
@@ -154,61 +78,37 @@ def test_proxies_call_the_submissions_functions(submission, capfd):
     assert namespace["same"](parameters) is parameters and parameters["seen"] is True
     with pytest.raises(ValueError, match="a message for the student"):
         namespace["fails"](1)
-    with pytest.raises(remote.SubmissionError, match="SystemExit"):
+    with pytest.raises(judge_side.SubmissionError, match="SystemExit"):
         namespace["exits"](1)
     with pytest.raises(NameError):
         namespace["missing"]()
-    remote.hang_up()
+    judge_side.hang_up()
 
 
 def test_a_call_that_runs_too_long_is_stopped_and_the_kernel_stays_usable(submission):
     path, serve = submission
     namespace = {}
-    remote.install(path, ["slow"], 1, namespace)
+    judge_side.install(path, ["slow"], 1, namespace)
     serve()
     started = time.monotonic()
-    with pytest.raises(remote.SubmissionError, match="did not finish within 1 s"):
+    with pytest.raises(judge_side.SubmissionError, match="did not finish within 1 s"):
         namespace["slow"](60)
     assert time.monotonic() - started < 10
     assert namespace["slow"](0) == 0
-    remote.hang_up()
+    judge_side.hang_up()
 
 
 def test_a_kernel_that_dies_during_a_call_is_reported(submission):
     path, serve = submission
     namespace = {}
-    judge_side = remote.install(path, ["dies", "slow"], 30, namespace)
+    line = judge_side.install(path, ["dies", "slow"], 30, namespace)
     serve()
     started = time.monotonic()
-    with pytest.raises(remote.SubmissionError, match="stopped"):
+    with pytest.raises(judge_side.SubmissionError, match="stopped"):
         namespace["dies"]()
-    with pytest.raises(remote.SubmissionError, match="stopped"):
+    with pytest.raises(judge_side.SubmissionError, match="stopped"):
         namespace["slow"](0)
-    assert judge_side.broken and time.monotonic() - started < 10
-
-
-# -- the grader's calls into a kernel ------------------------------------------------------
-
-
-def test_a_kernel_call_names_a_real_function_and_writes_literals():
-    """Is each call the grader makes into a kernel one line naming a function of autograder.kernel.remote,
-    its arguments as literals, binding nothing in the kernel's namespace?"""
-    code = remote.kernel_call(remote.install, "/tmp/x/calls", ["f", "g"], 120.0)
-    assert code == "__import__('autograder.kernel.remote', fromlist=['install']).install('/tmp/x/calls', ['f', 'g'], 120.0)"
-    assert remote.kernel_call(remote.serve_calls, 130) == (
-        "__import__('autograder.kernel.remote', fromlist=['serve_calls']).serve_calls(130)")
-    namespace = {}
-    exec(remote.kernel_call(remote.hang_up), namespace)  # noqa: S102  (the call the grader sends, run here)
-    assert set(namespace) == {"__builtins__"}
-
-
-def test_a_kernel_call_refuses_what_is_not_the_protocols():
-    """Does kernel_call refuse anything but a function of autograder.kernel.remote?"""
-    for function in (print, wire.encode, lambda: None):
-        with pytest.raises(ValueError, match="is not a function of autograder.kernel.remote"):
-            remote.kernel_call(function)
-    with pytest.raises(ValueError, match="must be literals"):
-        remote.kernel_call(remote.listen, object())
+    assert line.broken and time.monotonic() - started < 10
 
 
 # -- the two-kernel execution step -------------------------------------------------------
@@ -241,7 +141,7 @@ def test_tests_run_in_another_process_and_folder(tmp_path):
 
 @pytest.mark.grading
 def test_test_cells_run_in_the_judges_namespace_and_fail_with_their_own_lines(tmp_path):
-    """Run below IPython's frames (remote.below_ipython), do test cells share one namespace, and does a failure
+    """Run below IPython's frames (autograder.kernel.frames.below_ipython), do test cells share one namespace, and does a failure
     show the cell's own line, not the grader's frames?"""
     notebook = nbformat.v4.new_notebook()
     cells = [("setup", "import numpy as np", {"locked": True}),

@@ -4,7 +4,8 @@ The submission's cells run in the *submission* kernel, exactly as under
 nbgrader's :class:`~nbgrader.preprocessors.Execute`. The autograded test cells
 run in a second kernel, the *judge*, which never executes a line the student
 wrote: there, each graded function is a proxy that calls the student's function
-in the submission kernel and brings back plain data (:mod:`autograder.kernel.remote`).
+in the submission kernel and brings back plain data (:mod:`autograder.kernel.judge_side`,
+:mod:`autograder.kernel.submission_side`).
 The instructor's locked setup cells (imports, helpers) run in both. A few test
 cells are *split*: their visible asserts handle the student's own objects, so
 they run in the submission kernel, and their hidden region runs in the judge,
@@ -12,7 +13,7 @@ where :mod:`autograder.kernel.probes` reports on those objects in plain data.
 
 Which cells are tests, which are setup and which names are graded functions
 come from the source notebook (``roles``), never from the submission, whose
-metadata a student can edit. Once every test cell has run, the rest of the
+metadata a student can edit: each cell's role is :func:`autograder.course.role_of`'s. Once every test cell has run, the rest of the
 notebook (the course's demonstrations, which train a network to plot it) is
 left unrun, with a note: no cell after the last test can change a grade.
 
@@ -20,32 +21,36 @@ What the judge's part of each test cell said (:class:`~autograder.grading.prepro
 raised, or its numeric result) is recorded in ``resources`` as that part ends, where
 no kernel can reach it; :class:`~autograder.grading.preprocessors.scorefromjudge.ScoreFromJudge`
 scores each test cell from it alone. Before the first test, the judge is told the
-notebook's seed and language (:func:`autograder.kernel.remote.configure_checks`).
+notebook's seed and language (:func:`autograder.kernel.judge_side.configure_checks`).
+
+Both kernels start and stop as every kernel does (:mod:`autograder.grading.kernels`);
+a judge kept between notebooks is :mod:`autograder.grading.kept_judge`'s.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import copy
 import json
 import queue
 import secrets
-import time
 from typing import TYPE_CHECKING
 
 import nbformat
-import zmq
-from jupyter_core.utils import ensure_async, run_sync
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Float, Int, Unicode
 
 from autograder import nbgrader_cells
+from autograder.course import SETUP as SETUP_CELL
+from autograder.course import SPLIT, TEST, role_of
+from autograder.grading import kept_judge, kernels
+from autograder.grading.kernels import call_silently, kernel_call, together
 from autograder.grading.preprocessors.hidetestinternals import HIDDEN_BEGIN
 from autograder.grading.preprocessors.scorefromjudge import VERDICTS, judge_verdict
 from autograder.grading.timing import KERNELS, SETUP, STUDENT, TESTS, Stopwatch
-from autograder.kernel import remote
+from autograder.kernel import judge_side, submission_side
 
 if TYPE_CHECKING:
     from jupyter_client import KernelManager
@@ -53,14 +58,11 @@ if TYPE_CHECKING:
 
 #: The judge's own cells get this long beyond the time a single call may take.
 JUDGE_MARGIN_SECONDS = 60
-#: What one notebook's kernel may send: outputs kept, their bytes, and the largest single
-#: message (ZeroMQ drops the connection of a peer that sends more). Past these, outputs are
+#: What one notebook's kernel may send: outputs kept and their bytes (and the largest single
+#: message, :data:`autograder.grading.kernels.MAX_MESSAGE_BYTES`). Past these, outputs are
 #: dropped with a note; the grader's memory stays bounded whatever the submission prints.
 MAX_OUTPUTS = 5000
 MAX_OUTPUT_BYTES = 16 * 2**20
-MAX_MESSAGE_BYTES = 32 * 2**20
-#: How soon a client tries again to reach a kernel that is not listening yet (ZeroMQ's default: 100 ms).
-RECONNECT_MS = 10
 #: In place of the output of a cell after the last test: the grader stops there, since no cell after
 #: the last autograded test can earn or cost a point (the course's demos live there).
 NOT_RUN = "[not run by the grader: every test had run, so this cell cannot change a grade]\n"
@@ -68,56 +70,22 @@ VISIBLE_FAILED = "[a visible check failed in your kernel; the hidden checks deci
 TRUNCATED = "[the grader dropped the rest of this notebook's output: it printed more than it may]\n"
 
 
-async def _ready(kc, km, timeout):
-    """Wait until a new kernel answers on its shell channel and its IOPub channel is connected.
+#: The timing phase of a cell run in the submission's kernel alone, by its role.
+PHASES = {TEST: TESTS, SPLIT: TESTS, SETUP_CELL: SETUP}
 
-    jupyter_client's ``wait_for_ready`` does this, then waits for IOPub to stay silent
-    for 0.2 s so as to drop the start-up messages: 0.2 s per kernel spent idle. nbclient
-    reads only the messages whose parent is its own request, so there is nothing to drop.
+
+def judged_source(cell: NotebookNode, role: str) -> str | None:
+    """The code the judge runs for a cell with ``role`` (:func:`autograder.course.role_of`), or ``None``.
+
+    A test's whole source; a split test's hidden region, from its marker on (a split test
+    without one runs with the submission's code alone); nothing of any other cell.
     """
-    deadline = time.monotonic() + (timeout or float("inf"))
-    while True:
-        kc.kernel_info()
-        try:
-            reply = await ensure_async(kc.shell_channel.get_msg(timeout=1))
-        except queue.Empty:
-            reply = None
-        if reply is not None and reply["msg_type"] == "kernel_info_reply":
-            try:  # IOPub is connected once the reply's status message arrives there
-                await ensure_async(kc.iopub_channel.get_msg(timeout=0.2))
-            except queue.Empty:
-                pass
-            else:
-                kc._handle_kernel_info_reply(reply)  # noqa: SLF001  (as jupyter_client's wait_for_ready does)
-                return
-        if not await ensure_async(km.is_alive()):
-            raise RuntimeError("Kernel died before replying to kernel_info")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-
-
-async def _end(km):
-    """Kill a kernel's process and wait for it to end, looking every 2 ms (jupyter_client looks every 0.1 s).
-
-    What is killed is the kernel's client process (:mod:`autograder.sandbox.zygote`), as
-    jupyter_client's immediate shutdown does; the zygote then kills the kernel itself.
-    """
-    process = getattr(km.provisioner, "process", None)
-    if process is None or process.poll() is not None:
-        return
-    await km.provisioner.kill()
-    deadline = time.monotonic() + 5
-    while process.poll() is None and time.monotonic() < deadline:
-        await asyncio.sleep(0.002)
-
-
-async def _together(*coroutines):
-    """Run coroutines side by side, each to its end; then raise the first one's error, if any."""
-    results = await asyncio.gather(*coroutines, return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results
+    if role == TEST:
+        return cell.source
+    if role == SPLIT and HIDDEN_BEGIN in cell.source:
+        _, marker, hidden = cell.source.partition(HIDDEN_BEGIN)
+        return marker + hidden
+    return None
 
 
 def advice(output: NotebookNode) -> NotebookNode:
@@ -203,20 +171,16 @@ class ExecuteApart(Execute):
             self.resources[VERDICTS] = {}
         clients = {"submission": self, "judge": judge} if judge else {"submission": self}
         self._outputs = self._output_bytes = 0
-        with contextlib.ExitStack() as kernels:
+        with contextlib.ExitStack() as running:
             try:  # nothing of the submission has run yet: a failure here is the grader's
-                kernels.callback(self._stop, clients)
+                running.callback(self._stop, clients)
                 starting = {name: client for name, client in clients.items() if client.km is None}
                 for client in starting.values():
-                    client.km = client.create_kernel_manager()
-                    client.km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-                    # A new kernel's sockets appear a moment after its client connects: try again soon
-                    # (ZeroMQ waits 100 ms between attempts by default).
-                    client.km.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+                    kernels.prepare(client)
                 with self.stopwatch.phase(KERNELS):
                     if judge is not None and "judge" not in starting:  # a kept judge forgets the last notebook
-                        self._silently(judge, remote.forget)
-                    run_sync(self._start_kernels)(starting)  # at once: each start is mostly waiting
+                        kept_judge.forget(judge)
+                    kernels.start_all(starting, self.kernel_env)  # at once: each start is mostly waiting
                     info = self.wait_for_reply(self.kc.kernel_info())
                     self.nb.metadata["language_info"] = info["content"]["language_info"]
                     if judge is not None:
@@ -231,24 +195,12 @@ class ExecuteApart(Execute):
                         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=NOT_RUN)]
                     continue
                 self._run_cell(judge, cell, resources, index)
-                if tests_left and nbgrader_cells.is_test(cell):
+                if tests_left and role_of(cell, roles) in (TEST, SPLIT):
                     tests_left.discard(nbgrader_cells.grade_id(cell))
             if self.kept is not None and judge is not None:
-                self.judge_fit = self._fit(judge)
-                if self.judge_fit:
-                    self.kept.client = judge
+                self.judge_fit = kept_judge.settle(self.kept, judge)
         self.set_widgets_metadata()
         return self.nb, self.resources
-
-    def _fit(self, judge):
-        """Whether the judge may grade another notebook: alive, no cell out of time, its calls as they should be."""
-        if judge.timed_out or not run_sync(judge.km.is_alive)():
-            return False
-        try:
-            self._silently(judge, remote.fit_for_reuse)
-        except Exception:  # noqa: BLE001  (it is then shut down, as a judge always was)
-            return False
-        return True
 
     def _stop(self, clients):
         """Shut every kernel down, side by side, except a judge kept for the next notebook.
@@ -257,28 +209,12 @@ class ExecuteApart(Execute):
         """
         stopping = [client for name, client in clients.items() if not (name == "judge" and self.judge_fit)]
         with self.stopwatch.phase(KERNELS):
-            run_sync(_together)(*(self._cleanup(client) for client in stopping))
-
-    @staticmethod
-    async def _cleanup(client):
-        """Shut a kernel down, unless nbclient already did (it does when a kernel fails to start).
-
-        A failure here must not hide the one that ended the notebook: a kernel nbclient
-        could not shut down goes with its keeper when the zygote sees its client go.
-        """
-        if client.km is not None:
-            try:
-                await _end(client.km)
-                await client._async_cleanup_kernel()  # noqa: SLF001  (nbclient's own shutdown)
-            except Exception as error:  # noqa: BLE001
-                client.log.warning("a kernel could not be shut down: %s: %s", type(error).__name__, error)
+            kernels.stop(stopping)
 
     def _judge(self, nb):
         """A second client for the same notebook, whose kernel runs in ``judge_path``: the kept one, if any."""
-        kept = self.kept.client if self.kept is not None else None
+        kept = kept_judge.reuse(self.kept, nb)
         if kept is not None:
-            kept.nb = nb
-            kept.reset_execution_trackers()
             return kept
         config = copy.deepcopy(self.config)
         config.Execute.timeout = int(self.call_seconds) + JUDGE_MARGIN_SECONDS
@@ -292,60 +228,29 @@ class ExecuteApart(Execute):
         judge._check_assign_resources({"metadata": {"path": self.judge_path}})  # noqa: SLF001  (sets its folder)
         return judge
 
-    async def _start_kernels(self, clients):
-        async def start(name, client):
-            env = self.kernel_env.get(name)
-            await client.async_start_new_kernel(**({"env": env} if env else {}))
-            client.kc = client.km.client()
-            await ensure_async(client.kc.start_channels())
-            await _ready(client.kc, client.km, client.startup_timeout)
-            client.kc.allow_stdin = False
-
-        await asyncio.gather(*(start(name, client) for name, client in clients.items()))
-
     def _connect(self, judge):
         """Open the submission's socket for calls (before any of its cells run); bind the proxies in the judge.
 
         The judge also gets the code of every test cell it will run, so that each
-        cell's request names its cell and :func:`~autograder.kernel.remote.run_test`
-        runs it (below IPython's frames; its docstring says why).
+        cell's request names its cell and :func:`~autograder.kernel.judge_side.run_test`
+        runs it (below IPython's frames, :mod:`autograder.kernel.frames` says why).
         """
-        self._silently(self, remote.listen, self.socket_path)
-        self._silently(judge, remote.install, self.socket_path, list(self.roles.get("functions", [])),
-                       self.call_seconds)
-        self._silently(judge, remote.stage_tests, self._judged_sources())
+        call_silently(self, submission_side.listen, self.socket_path)
+        call_silently(judge, judge_side.install, self.socket_path, list(self.roles.get("functions", [])),
+                      self.call_seconds)
+        call_silently(judge, judge_side.stage_tests, self._judged_sources())
         # A kept judge must not keep the last notebook's seed: without one, a fresh one.
         seed = self.seed if self.seed is not None else secrets.randbits(63)
-        self._silently(judge, remote.configure_checks, seed, self.language)
+        call_silently(judge, judge_side.configure_checks, seed, self.language)
 
     def _judged_sources(self):
-        """``{cell index: code the judge runs}`` for the notebook's test cells (a split test's hidden part)."""
+        """``{cell index: code the judge runs}`` for the notebook's test cells (:func:`judged_source`)."""
         sources = {}
         for index, cell in enumerate(self.nb.cells):
-            grade_id = nbgrader_cells.grade_id(cell)
-            if cell.cell_type != "code":
-                continue
-            if grade_id in self.roles.get("tests", ()):
-                sources[index] = cell.source
-            elif grade_id in self.roles.get("split", ()) and HIDDEN_BEGIN in cell.source:
-                sources[index] = self._hidden_part(cell)
+            source = judged_source(cell, role_of(cell, self.roles))
+            if source is not None:
+                sources[index] = source
         return sources
-
-    @staticmethod
-    def _hidden_part(cell):
-        """What of a split test cell runs in the judge: its hidden region, from the marker on."""
-        _, marker, hidden = cell.source.partition(HIDDEN_BEGIN)
-        return marker + hidden
-
-    @staticmethod
-    def _silently(client, function, *arguments):
-        """Call ``autograder.kernel.remote.<function>(*arguments)`` in ``client``'s kernel, showing nothing."""
-        code = remote.kernel_call(function, *arguments)
-        reply = client.wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
-        if reply is None or reply["content"]["status"] != "ok":
-            error = (reply or {}).get("content", {})
-            raise RuntimeError(f"the grader's own code failed in a kernel ({function.__name__}): "
-                               f"{error.get('ename', 'no reply')}: {error.get('evalue', '')}")
 
     def _run_cell(self, judge, cell, resources, index):
         """A test cell in the judge, a setup cell in both kernels, anything else in the submission's.
@@ -353,31 +258,29 @@ class ExecuteApart(Execute):
         A *split* test cell runs its visible asserts in the submission's kernel and
         its hidden region in the judge.
         """
-        roles = self.roles or {}
-        grade_id = nbgrader_cells.grade_id(cell)
-        code = cell.cell_type == "code"
+        role = role_of(cell, self.roles or {})  # without roles (one kernel): every cell runs here
+        judged = judged_source(cell, role)
         try:
-            if code and grade_id in roles.get("tests", ()):
+            if judged is not None and role == TEST:
                 with self.stopwatch.phase(TESTS):
                     self._run_test(judge, cell, index)
-            elif code and grade_id in roles.get("split", ()) and HIDDEN_BEGIN in cell.source:
+            elif judged is not None:
                 with self.stopwatch.phase(TESTS):
-                    self._run_split_test(judge, cell, resources, index)
-            elif code and grade_id in roles.get("setup", ()):
+                    self._run_split_test(judge, cell, resources, index, judged)
+            elif role == SETUP_CELL:
                 with self.stopwatch.phase(SETUP):
                     shadow = copy.deepcopy(cell)  # its outputs in the judge are not the student's to see
-                    run_sync(_together)(self.async_execute_cell(cell, index, store_history=True),
-                                        judge.async_execute_cell(shadow, index, store_history=False))
+                    run_sync(together)(self.async_execute_cell(cell, index, store_history=True),
+                                       judge.async_execute_cell(shadow, index, store_history=False))
                 if any(output.output_type == "error" for output in shadow.outputs):
-                    raise GraderFault(f"the setup cell {grade_id} failed in the judge kernel")
+                    raise GraderFault(f"the setup cell {nbgrader_cells.grade_id(cell)} failed in the judge kernel")
             else:
-                with self.stopwatch.phase(TESTS if nbgrader_cells.is_test(cell) else SETUP
-                                          if nbgrader_cells.nbgrader(cell).get("locked") else STUDENT):
+                with self.stopwatch.phase(PHASES.get(role_of(cell, self.roles), STUDENT)):
                     self.preprocess_cell(cell, resources, index)
         finally:
             self.nb.cells[index] = cell  # nbclient put whichever copy it ran last into the notebook
 
-    def _run_split_test(self, judge, cell, resources, index):
+    def _run_split_test(self, judge, cell, resources, index, hidden):
         """Visible asserts in the submission's kernel, then the hidden region in the judge, which alone decides.
 
         The visible asserts use the student's objects (a layer, a model) and must
@@ -393,22 +296,22 @@ class ExecuteApart(Execute):
         self.preprocess_cell(shown, resources, index)
         cell.execution_count = shown.execution_count
         judged = copy.deepcopy(cell)
-        judged.source, judged.outputs = self._hidden_part(cell), []
+        judged.source, judged.outputs = hidden, []
         self._run_test(judge, judged, index)
         cell.outputs = [advice(output) for output in shown.outputs] + judged.outputs
 
     def _run_test(self, judge, cell, index):
         """Run a test cell in the judge while the submission's kernel answers its calls."""
-        serving = self.kc.execute(remote.kernel_call(remote.serve_calls, judge.timeout), silent=True,
+        serving = self.kc.execute(kernel_call(submission_side.serve_calls, judge.timeout), silent=True,
                                   store_history=False)
         try:
-            source, cell.source = cell.source, remote.kernel_call(remote.run_test, index)
+            source, cell.source = cell.source, kernel_call(judge_side.run_test, index)
             try:  # the judge runs the code staged for this cell, below IPython's frames (see _connect)
                 judge.execute_cell(cell, index, store_history=True)
             finally:
                 cell.source = source
             self.resources[VERDICTS][index] = judge_verdict(cell.outputs)  # the judge's outputs, and only those
-            self._silently(judge, remote.hang_up)
+            call_silently(judge, judge_side.hang_up)
         except Exception as error:
             if not judge.km.is_alive():
                 raise GraderFault(f"the judge kernel died ({type(error).__name__}: {error})") from error

@@ -5,8 +5,11 @@ The kernels themselves are exercised in ``tests/grading/test_judge.py`` (marked 
 
 import pytest
 
+from autograder.course import OTHER, SETUP, SPLIT, TEST
+from autograder.grading import kernels
 from autograder.grading.preprocessors import executeapart
-from autograder.grading.preprocessors.executeapart import TRUNCATED, ExecuteApart
+from autograder.grading.preprocessors.executeapart import TRUNCATED, ExecuteApart, judged_source
+from autograder.grading.preprocessors.hidetestinternals import HIDDEN_BEGIN, HIDDEN_END
 
 
 def stream(text):
@@ -57,4 +60,33 @@ def test_too_many_bytes_are_dropped_across_cells(step, monkeypatch):
 def test_bounds_are_generous_for_honest_notebooks():
     """Are the bounds far above what an honest notebook prints, and below what ZeroMQ would refuse?"""
     assert executeapart.MAX_OUTPUTS >= 1000 and executeapart.MAX_OUTPUT_BYTES >= 2**20
-    assert executeapart.MAX_OUTPUT_BYTES <= executeapart.MAX_MESSAGE_BYTES
+    assert executeapart.MAX_OUTPUT_BYTES <= kernels.MAX_MESSAGE_BYTES
+
+
+SPLIT_SOURCE = f"layer = BatchNorm()\nassert layer.built\n{HIDDEN_BEGIN}\nassert probes.is_model(1)\n{HIDDEN_END}"
+
+
+def test_the_judge_runs_a_tests_whole_source_and_a_split_tests_hidden_region(cells):
+    """Does the judge get a test's whole source, a split test's hidden region from its marker on, and nothing
+    of a split test without a hidden region (it runs with the code alone), a setup cell or any other?"""
+    test = cells.test("test_f", "assert f(1) == 2")
+    split = cells.test("test_BatchNorm", SPLIT_SOURCE)
+    assert judged_source(test, TEST) == "assert f(1) == 2"
+    assert judged_source(split, SPLIT) == SPLIT_SOURCE[SPLIT_SOURCE.index(HIDDEN_BEGIN):]
+    assert judged_source(cells.test("test_g", "assert g()"), SPLIT) is None
+    for cell, role in ((cells.setup(), SETUP), (cells.code(), OTHER), (split, OTHER)):
+        assert judged_source(cell, role) is None
+
+
+def test_the_judge_is_staged_only_the_source_notebooks_tests(cells):
+    """Are the sources staged in the judge keyed by cell index, and only for the source notebook's tests, whatever
+    the submission's own metadata says (a cell claiming to be a test; a test that lost its metadata)?"""
+    claimed = cells.code("print('mine')")
+    claimed.metadata.nbgrader = dict(cells.test("test_mine").metadata.nbgrader, grade_id="test_mine")
+    stripped = cells.code("assert f(1) == 2")
+    stripped.metadata.nbgrader = {"grade_id": "test_f"}
+    step = ExecuteApart()
+    step.roles = {"tests": ["test_f"], "split": ["test_BatchNorm"], "setup": ["setup"], "functions": ["f"]}
+    step.nb = cells.notebook(cells.setup(), cells.answer("f"), claimed, stripped,
+                             cells.test("test_BatchNorm", SPLIT_SOURCE))
+    assert step._judged_sources() == {3: "assert f(1) == 2", 4: SPLIT_SOURCE[SPLIT_SOURCE.index(HIDDEN_BEGIN):]}

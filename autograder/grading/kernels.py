@@ -1,0 +1,199 @@
+"""Every kernel a notebook uses, started, reached and stopped the same way.
+
+A notebook has two kernels (the submission's and the judge's, :mod:`autograder.grading.preprocessors.executeapart`),
+each an nbclient client of its own. Warm or cold, a kernel starts here: its manager
+bounded (:func:`prepare`), started with its own environment (its jail, :meth:`autograder.sandbox.limits.Jail.to_env`)
+and waited for (:func:`start`); the grader calls into it only through one line naming a
+function of the kernel's side of the protocol (:func:`kernel_call`, :func:`call_silently`);
+and it is shut down (:func:`stop`), or killed from another thread (:func:`kill`). Whether a
+kernel is warm (forked from the zygote) or cold is the configuration's
+(:func:`autograder.grading.execution.execute` sets it); this module does the same either way.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import queue
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+import zmq
+from jupyter_core.utils import ensure_async, run_sync
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine, Iterable
+
+    from jupyter_client import KernelClient, KernelManager
+    from nbclient import NotebookClient
+
+#: The largest single message a kernel may send: ZeroMQ drops the connection of a peer that sends more.
+MAX_MESSAGE_BYTES = 32 * 2**20
+#: How soon a client tries again to reach a kernel that is not listening yet (ZeroMQ's default: 100 ms).
+RECONNECT_MS = 10
+#: The modules whose functions the grader calls in a kernel (:func:`kernel_call`).
+KERNEL_MODULES = ("autograder.kernel.submission_side", "autograder.kernel.judge_side")
+
+
+def prepare(client: NotebookClient) -> None:
+    """Give ``client`` a kernel manager, its messages bounded (:data:`MAX_MESSAGE_BYTES`)."""
+    client.km = client.create_kernel_manager()
+    client.km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    # A new kernel's sockets appear a moment after its client connects: try again soon
+    # (ZeroMQ waits 100 ms between attempts by default).
+    client.km.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+
+
+async def start(client: NotebookClient, env: dict[str, str] | None = None) -> None:
+    """Start ``client``'s kernel (:func:`prepare` first) with ``env``, and wait until it answers."""
+    await client.async_start_new_kernel(**({"env": env} if env else {}))
+    client.kc = client.km.client()
+    await ensure_async(client.kc.start_channels())
+    await ready(client.kc, client.km, client.startup_timeout)
+    client.kc.allow_stdin = False
+
+
+def start_all(clients: dict[str, NotebookClient], envs: dict[str, dict[str, str]]) -> None:
+    """Start several kernels at once (each start is mostly waiting); ``envs`` by the clients' names."""
+
+    async def both():
+        await asyncio.gather(*(start(client, envs.get(name)) for name, client in clients.items()))
+
+    run_sync(both)()
+
+
+async def ready(kc: KernelClient, km: KernelManager, timeout: float | None) -> None:
+    """Wait until a new kernel answers on its shell channel and its IOPub channel is connected.
+
+    jupyter_client's ``wait_for_ready`` does this, then waits for IOPub to stay silent
+    for 0.2 s so as to drop the start-up messages: 0.2 s per kernel spent idle. nbclient
+    reads only the messages whose parent is its own request, so there is nothing to drop.
+    """
+    deadline = time.monotonic() + (timeout or float("inf"))
+    while True:
+        kc.kernel_info()
+        try:
+            reply = await ensure_async(kc.shell_channel.get_msg(timeout=1))
+        except queue.Empty:
+            reply = None
+        if reply is not None and reply["msg_type"] == "kernel_info_reply":
+            try:  # IOPub is connected once the reply's status message arrives there
+                await ensure_async(kc.iopub_channel.get_msg(timeout=0.2))
+            except queue.Empty:
+                pass
+            else:
+                kc._handle_kernel_info_reply(reply)  # noqa: SLF001  (as jupyter_client's wait_for_ready does)
+                return
+        if not await ensure_async(km.is_alive()):
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+
+def alive(client: NotebookClient | None) -> bool:
+    """Whether ``client`` has a kernel and it is running."""
+    return client is not None and client.km is not None and bool(run_sync(client.km.is_alive)())
+
+
+async def end(km: KernelManager) -> None:
+    """Kill a kernel's process and wait for it to end, looking every 2 ms (jupyter_client looks every 0.1 s).
+
+    What is killed is the kernel's client process (:mod:`autograder.sandbox.zygote`), as
+    jupyter_client's immediate shutdown does; the zygote then kills the kernel itself.
+    """
+    process = getattr(km.provisioner, "process", None)
+    if process is None or process.poll() is not None:
+        return
+    await km.provisioner.kill()
+    deadline = time.monotonic() + 5
+    while process.poll() is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.002)
+
+
+async def shut_down(client: NotebookClient) -> None:
+    """Shut a kernel down, unless nbclient already did (it does when a kernel fails to start).
+
+    A failure here must not hide the one that ended the notebook: a kernel nbclient
+    could not shut down goes with its keeper when the zygote sees its client go.
+    """
+    if client.km is not None:
+        try:
+            await end(client.km)
+            await client._async_cleanup_kernel()  # noqa: SLF001  (nbclient's own shutdown)
+        except Exception as error:  # noqa: BLE001
+            client.log.warning("a kernel could not be shut down: %s: %s", type(error).__name__, error)
+
+
+def stop(clients: Iterable[NotebookClient]) -> None:
+    """Shut kernels down side by side (each shutdown is mostly waiting for a process to end)."""
+    run_sync(together)(*(shut_down(client) for client in clients))
+
+
+def kill(client: NotebookClient) -> None:
+    """End a kernel from a thread other than the one whose event loop its channels belong to.
+
+    Its client process is killed; the zygote then ends the kernel.
+    """
+    client.km.provisioner.process.kill()
+
+
+async def together(*coroutines: Coroutine[Any, Any, Any]) -> list:
+    """Run coroutines side by side, each to its end; then raise the first one's error, if any."""
+    results = await asyncio.gather(*coroutines, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+def kernel_call(function: Callable[..., object], *arguments: object) -> str:
+    """The code the grader executes in a kernel to call one of the protocol's functions there.
+
+    Every call the grader makes into a kernel is built here, so that each names a real
+    function of :data:`KERNEL_MODULES`: ``kernel_call(submission_side.serve_calls, 30.0)`` is
+    ``"__import__('autograder.kernel.submission_side', fromlist=['serve_calls']).serve_calls(30.0)"``.
+    The arguments are written as Python literals, and the call binds no name in the kernel's namespace.
+
+    Parameters
+    ----------
+    function : callable
+        A function of :mod:`autograder.kernel.submission_side` (``listen``, ``serve_calls``)
+        or of :mod:`autograder.kernel.judge_side` (``install``, ``hang_up``, ``forget``,
+        ``fit_for_reuse``, ``stage_tests``, ``run_test``, ``configure_checks``).
+    *arguments
+        Its arguments: literals (strings, numbers, and lists and dicts of them).
+
+    Returns
+    -------
+    str
+        One line of Python.
+    """
+    module = getattr(function, "__module__", None)
+    name = getattr(function, "__name__", "")
+    if module not in KERNEL_MODULES or getattr(sys.modules.get(module), name, None) is not function:
+        raise ValueError(f"{function!r} is not a function of {' or '.join(KERNEL_MODULES)}")
+    written = ", ".join(map(repr, arguments))
+    try:
+        same = ast.literal_eval(f"[{written}]") == list(arguments)
+    except (ValueError, SyntaxError):
+        same = False
+    if not same:
+        raise ValueError(f"the arguments of {name} must be literals: {arguments!r}")
+    return f"__import__({module!r}, fromlist=[{name!r}]).{name}({written})"
+
+
+def call_silently(client: NotebookClient, function: Callable[..., object], *arguments: object) -> None:
+    """Call ``function(*arguments)`` in ``client``'s kernel (:func:`kernel_call`), showing nothing.
+
+    Raises
+    ------
+    RuntimeError
+        If it failed there (or the kernel did not reply).
+    """
+    reply = client.wait_for_reply(client.kc.execute(kernel_call(function, *arguments), silent=True,
+                                                    store_history=False))
+    if reply is None or reply["content"]["status"] != "ok":
+        error = (reply or {}).get("content", {})
+        raise RuntimeError(f"the grader's own code failed in a kernel ({function.__name__}): "
+                           f"{error.get('ename', 'no reply')}: {error.get('evalue', '')}")
