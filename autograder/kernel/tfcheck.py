@@ -159,15 +159,19 @@ class Template:
 #: reads ``shape (4, 32), float32`` as ``(4, 32)`` and ``float32``.
 _FIELD = (r"(?:[^()\[\]{}]|\((?:[^()]|\([^()]*\))*\)|\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
           r"|\{(?:[^{}]|\{[^{}]*\})*\})+?")
+_NAME = r"\S+?"
 
 
 def template(english: str, target: str) -> Template:
-    """A :class:`Template` whose fields (``{label}``) each match any non-empty text with paired brackets."""
+    """A :class:`Template` whose fields (``{label}``) each match any non-empty text with paired brackets.
+
+    A field called ``name`` stands for a name from the code (``dgamma``, ``cache["Z"]``): text without spaces.
+    """
     parts = []
     for text, name, _, _ in string.Formatter().parse(english):
         parts.append(re.escape(text))
         if name is not None:
-            parts.append(f"(?P<{name}>{_FIELD})")
+            parts.append(f"(?P<{name}>{_NAME if name == 'name' else _FIELD})")
     return Template(english, re.compile("".join(parts), re.S), target)
 
 

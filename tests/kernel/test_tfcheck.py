@@ -257,3 +257,115 @@ def test_a_nan_where_the_mistake_gives_nan_still_names_it():
     with pytest.raises(tfcheck.Mistake) as caught:
         check_close(no_eps, (Z - mu) / np.sqrt(var + 1e-5), "Z_tilde", mistakes={"ignores_eps": no_eps})
     assert caught.value.key == "ignores_eps" and "NaN or infinity" in str(caught.value)
+
+
+# --- verdicts in the notebook's language: the catalogue of the hidden tests' words ----------------------------
+
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+CJK = re.compile(r"[\u4e00-\u9fff，：（）；。、]")  # Chinese words or Chinese punctuation
+CODE_ONLY = re.compile(r"^[\w.]+(\(.*\))?$")  # a call or a name (``BatchNorm()``): the same in every language
+
+
+def _sample(node):
+    """The text a string expression gives with every interpolated value ``X`` (``None`` if not a string)."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value if isinstance(part, ast.Constant) else "X" for part in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _sample(node.left), _sample(node.right)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.IfExp):
+        return _sample(node.body) or _sample(node.orelse)
+    return None
+
+
+def hidden_texts():
+    """Every label and message the hidden tests of ``solutions/`` format: checks' names, ``what=``, asserts."""
+    import ast
+
+    import nbformat
+
+    from autograder.course import REPO
+
+    found = set()
+    for path in sorted((REPO / "solutions").glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for region in HIDDEN.findall(cell.source):
+                for node in ast.walk(ast.parse(region)):
+                    strings = []
+                    if isinstance(node, ast.Call):
+                        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                        if name in ("checks", "AssertionError") and node.args:
+                            strings.append(node.args[0])
+                        if name in ("check_close", "check_shape") and len(node.args) >= 3:
+                            strings.append(node.args[2])
+                        strings += [keyword.value for keyword in node.keywords if keyword.arg == "what"]
+                    elif isinstance(node, ast.Assert) and node.msg is not None:
+                        strings.append(node.msg)
+                    elif isinstance(node, ast.Assign) and any(getattr(target, "id", "") in ("what", "label", "where", "key")
+                                                              for target in node.targets):
+                        strings.append(node.value)
+                    found.update(text for text in map(_sample, strings) if text and re.search("[A-Za-z]{3}", text))
+    return sorted(found)
+
+
+def test_every_hidden_label_and_message_has_a_translation():
+    """Does the catalogue translate every label and message a hidden test formats (any values in its fields)?"""
+    texts = hidden_texts()
+    assert len(texts) > 150, "the hidden tests' labels were not found"
+    untranslated = [text for text in texts if not CODE_ONLY.match(text) and tfcheck.translate(text, "zh_CN") == text]
+    assert untranslated == [], f"add these to {tfcheck.CATALOGUE}: {untranslated[:10]}"
+
+
+def test_every_translation_keeps_its_fields_and_is_chinese():
+    """Does each catalogue entry's Chinese hold exactly the English's fields, and Chinese words?"""
+    import string
+
+    def fields(text):
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    entries = tfcheck.catalogue("zh_CN")
+    assert len(entries) > 150
+    for entry in entries:
+        assert fields(entry.english) == fields(entry.target), entry.english
+        assert CJK.search(entry.target), entry.english
+        fixed = "".join(text for text, *_ in string.Formatter().parse(entry.english))
+        assert re.search(r"[A-Za-z]{3}|[A-Za-z]=", fixed), f"{entry.english!r} would match any text"
+
+
+def test_a_translation_reads_each_field_by_its_brackets_and_leaves_unknown_text_english():
+    """Are a case's shape and a nested label translated in place, and text the catalogue lacks kept as it is?"""
+    def zh(text):
+        return tfcheck.translate(text, "zh_CN")
+    assert zh("shape (4, 32), float32, scale 1000") == "形状 (4, 32)，float32，量级 1000"
+    assert zh("Z_tilde for shape (7, 1), float64, scale 1, eps=0.1 (m = 1, where Z_tilde is beta)") == (
+        "Z_tilde，形状 (7, 1)，float64，量级 1，eps=0.1（m = 1，此时 Z_tilde 等于 beta）")
+    assert zh("dgamma from batchnorm_backward on shape (1, 7), float32, scale 1") == (
+        "batchnorm_backward，形状 (1, 7)，float32，量级 1 返回的 dgamma")
+    assert zh("a sentence no hidden test writes") == "a sentence no hidden test writes"
+    assert tfcheck.translate("Z_tilde for shape (4, 32), float64, scale 1", "en") == "Z_tilde for shape (4, 32), float64, scale 1"
+
+
+def test_a_chinese_verdict_is_chinese_throughout(configured):
+    """In a zh_CN notebook, are tfcheck's phrases, a check's label, a test's assert and the summary all Chinese?"""
+    configured(seed=1, language="zh_CN")
+    checks = tfcheck.Checks("batchnorm_forward", points=3)
+    case = checks.cases(shapes=((4, 32),), dtypes=(np.float64,), scales=(1.0,))[0]
+    with checks(f"Z_tilde for {case.label}", case):
+        check_close(np.zeros((2, 2)), np.ones((2, 2)), f"Z_tilde for {case.label}")
+    with checks(f"the cache (Z, Z_norm, mu, var, gamma, eps) for {case.label}", case):
+        raise AssertionError("batchnorm_forward must return the pair (Z_tilde, cache)")
+    with checks("shapes"):
+        check_shape(np.zeros(3), (3, 1), "Z_tilde for shape (3, 1), float64, scale 1")
+    with checks("raises"):
+        check_raises_nothing(lambda: 1 / 0, what="batchnorm_forward on shape (3, 1), float64, scale 1")
+    report = checks.report() + "\n" + checks.summary()
+    assert "未通过：Z_tilde，形状 (4, 32)，float64，量级 1：Z_tilde，形状 (4, 32)，float64，量级 1：与 TensorFlow 的结果不符" in report
+    assert "（复现：形状 (4, 32)，float64，量级 1，用例种子" in report
+    assert "未通过：缓存 (Z, Z_norm, mu, var, gamma, eps)，形状 (4, 32)，float64，量级 1：batchnorm_forward 必须返回二元组" in report
+    assert "Z_tilde，形状 (3, 1)，float64，量级 1：形状应为 (3, 1)，实际为 (3,)。" in report
+    assert "batchnorm_forward，形状 (3, 1)，float64，量级 1：你的函数抛出了 ZeroDivisionError" in report
+    assert "batchnorm_forward：4 项检查通过 0 项，得 0 分（满分 3）。" in report
+    assert not re.search(r"does not match|expected shape|to reproduce|your function raised| for shape", report)
