@@ -17,7 +17,15 @@ from autograder.course import REPO, source_notebook
 from autograder.grading import batch
 from autograder.grading.feedback import clean_html
 from autograder.grading.intake import Submission
-from autograder.grading.preprocessors.hidetestinternals import DEVICE_LINE, HideHostDetails, hide_host_details
+from autograder.grading.preprocessors.hidetestinternals import (
+    DEVICE_LINE,
+    HIDDEN_BEGIN,
+    HIDDEN_END,
+    PLACEHOLDER_ZH,
+    HideHostDetails,
+    HideTestInternals,
+    hide_host_details,
+)
 
 CH1 = "ch1_normalizing"
 NOTES = ("## My notes\n\n> A quoted line\n> and its second line\n\n- item one\n- item two\n\n"
@@ -110,6 +118,16 @@ def test_only_a_test_cells_device_line_goes(cells):
     assert DEVICE_LINE.search(printed)
 
 
+def test_a_chinese_notebook_says_where_its_hidden_tests_ran_in_chinese(cells):
+    """Does the hidden region of a notebook released in Chinese become a Chinese comment, an English one English?"""
+    source = f"assert f() == 1\n{HIDDEN_BEGIN}\nassert secret()\n{HIDDEN_END}\n"
+    for language, expected in (("zh_CN", PLACEHOLDER_ZH), ("en", HideTestInternals().placeholder)):
+        notebook = cells.notebook(cells.test("test_f", source))
+        notebook.metadata["bnweek"] = {"language": language}
+        notebook, _ = HideTestInternals().preprocess(notebook, {})
+        assert notebook.cells[0].source == "assert f() == 1\n" + expected
+
+
 # --- grading layer: real notebooks through the real grader ----------------------------------------------------
 
 def submission(language, root):
@@ -192,6 +210,18 @@ def test_verdicts_are_in_the_notebooks_language(pages):
     assert "未通过：Z_tilde，形状 (4, 32)，float64，量级 1：" in chinese
     assert "与 TensorFlow 的结果不符；最大差值为" in chinese and "（复现：形状 (4, 32)，float64，量级 1，用例种子" in chinese
     assert "通过：缓存 (Z, Z_norm, mu, var, gamma, eps)，形状 (4, 32)，float64，量级 1" in chinese
-    assert re.search(r"batchnorm_forward：\d+ 项检查通过 \d+ 项，得 [\d.]+ 分（满分 3）。", chinese)
+    assert "这像是一个常见错误：你漏掉了 beta" in chinese and "This looks like a known mistake: You leave out beta" in english
+    assert re.search(r"normalize_inputs：(\d+) 项检查通过 \1 项，得 2 分（满分 2）。", chinese)
     for english_only in ("does not match TensorFlow", "for shape (", "to reproduce", "passed: ", "FAILED: "):
         assert english_only not in chinese, english_only
+
+
+@pytest.mark.grading
+def test_the_pages_own_words_are_in_the_notebooks_language(pages):
+    """Do the score, the table of contents and the cells' headings speak the notebook's language?"""
+    english, chinese = pages[0]["en"], pages[0]["zh_CN"]
+    assert re.search(r"<h4>ch1_normalizing \(Score: [\d.]+ / 5\.0\)</h4>", english)
+    assert ">Test cell</a> (Score: " in english and ">Student's answer<" in english
+    assert re.search(r"<h4>ch1_normalizing（得分：[\d.]+ / 5\.0）</h4>", chinese)
+    assert ">测试单元格</a>（得分：" in chinese and ">你的答案<" in chinese and "评分单元格 <code>" in chinese
+    assert "隐藏测试在这里运行" in chinese and "Score" not in chinese and "Test cell" not in chinese

@@ -22,6 +22,10 @@ HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 HIDDEN_REGION = re.compile(rf"[ \t]*{HIDDEN_BEGIN}.*?{HIDDEN_END}[ \t]*\n?", re.DOTALL)
 
 
+#: The hidden region's one line in a notebook released in Chinese (``metadata.bnweek.language``).
+PLACEHOLDER_ZH = "# （隐藏测试在这里运行，结论见下方）\n"
+
+
 class HideTestInternals(NbGraderPreprocessor):
     """Strip hidden tests, and the tracebacks that would quote them, from test cells.
 
@@ -36,9 +40,16 @@ class HideTestInternals(NbGraderPreprocessor):
         help="What replaces the hidden-test region of a test cell.",
     ).tag(config=True)
 
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        ours = nb.metadata.get("bnweek")
+        chinese = isinstance(ours, dict) and ours.get("language") == "zh_CN"
+        self._placeholder = PLACEHOLDER_ZH if chinese else self.placeholder
+        return super().preprocess(nb, resources)
+
     def preprocess_cell(self, cell: NotebookNode, resources: dict, cell_index: int) -> tuple[NotebookNode, dict]:
         if is_test(cell):
-            cell.source = HIDDEN_REGION.sub(self.placeholder, cell.source)
+            placeholder = getattr(self, "_placeholder", self.placeholder)
+            cell.source = HIDDEN_REGION.sub(lambda _: placeholder, cell.source)
             for output in cell.get("outputs", []):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
