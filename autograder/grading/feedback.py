@@ -151,7 +151,7 @@ class FeedbackWriter:
             # nbgrader's own (its page's Bootstrap CSS), and nbgrader's templates for ``feedback/index.html.j2``
             "extra_template_paths": [*self.converter.config.HTMLExporter.extra_template_paths, NBGRADER_TEMPLATES],
             "filters": {"clean_feedback_html": clean_html},
-        }}))
+        }, "HideHostDetails": {"roots": [str(Path(self.coursedir.root).resolve())]}}))
         self.converter.force = True
 
     def write(self, submission: Submission) -> None:

@@ -118,6 +118,14 @@ def test_only_a_test_cells_device_line_goes(cells):
     assert DEVICE_LINE.search(printed)
 
 
+def test_the_runs_own_folder_is_hidden_wherever_it_lies(cells):
+    """Is a path under the run's output folder hidden even outside the usual host folders?"""
+    answer = cells.answer("f")
+    answer.outputs = [nbformat.v4.new_output("stream", name="stdout", text="wrote /data/course-out/feedback/a.html\n")]
+    notebook, _ = HideHostDetails(roots=["/data/course-out"]).preprocess(cells.notebook(answer), {})
+    assert notebook.cells[0].outputs[0].text == "wrote …/a.html\n"
+
+
 def test_a_chinese_notebook_says_where_its_hidden_tests_ran_in_chinese(cells):
     """Does the hidden region of a notebook released in Chinese become a Chinese comment, an English one English?"""
     source = f"assert f() == 1\n{HIDDEN_BEGIN}\nassert secret()\n{HIDDEN_END}\n"
