@@ -392,20 +392,22 @@ def check_close(value: npt.ArrayLike, expected: npt.ArrayLike, what: str, dtype:
         raise Verdict(_say("numbers", what=what, type=type(value).__name__)) from None
     check_shape(value, expected.shape, what)
     if not np.all(np.isfinite(value)):
-        message = _say("not_finite", what=what)
-        for key, looks_like in (mistakes or {}).items():
-            if _matches(value, looks_like, rtol, atol):
-                raise Mistake(message, key)
-        raise Verdict(message)
+        _fail(_say("not_finite", what=what), value, mistakes, rtol, atol)
     excess = np.abs(value - expected) - (atol + rtol * np.abs(expected))
     if np.any(excess > 0):
         worst = np.unravel_index(np.argmax(excess), excess.shape)
         message = _say("mismatch", what=what, difference=f"{np.abs(value - expected)[worst]:.3g}",
                        index=tuple(int(i) for i in worst), atol=f"{atol:g}", rtol=f"{rtol:g}")
-        for key, looks_like in (mistakes or {}).items():
-            if _matches(value, looks_like, rtol, atol):
-                raise Mistake(message, key)
-        raise Verdict(message)
+        _fail(message, value, mistakes, rtol, atol)
+
+
+def _fail(message, value, mistakes, rtol, atol):
+    """Raise a :class:`Mistake` naming the first known mistake ``value`` matches, else a :class:`Verdict`."""
+    offered = tuple(mistakes or ())
+    for key, looks_like in (mistakes or {}).items():
+        if _matches(value, looks_like, rtol, atol):
+            raise Mistake(message, key, offered)
+    raise Verdict(message, offered)
 
 
 class AnyOf(tuple):
@@ -530,14 +532,22 @@ REPORTED = re.compile(r"^Hidden checks of \S+:$|^\S+ 的隐藏检查：$", re.M)
 
 
 class Verdict(AssertionError):
-    """A failed check in tfcheck's own words, already in the configured language."""
+    """A failed check in tfcheck's own words, already in the configured language.
+
+    ``offered`` holds the known mistakes the failed comparison was checked against
+    (:func:`check_close`'s ``mistakes``), matched or not.
+    """
+
+    def __init__(self, message: str, offered: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.offered = tuple(offered)
 
 
 class Mistake(Verdict):
     """A failed check whose answer behaves like a known mistake (a key of :data:`MISTAKES`)."""
 
-    def __init__(self, message: str, key: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, key: str, offered: tuple[str, ...] = ()) -> None:
+        super().__init__(message, offered or (key,))
         self.key = key
 
 
@@ -558,7 +568,10 @@ class Check:
     what: str
     passed: bool = True
     message: str = ""
+    #: The known mistake each failed try matched (one key per try that matched one).
     mistakes: list = field(default_factory=list)
+    #: The known mistakes each failed try was compared with, matched or not (one key per try and mistake).
+    offered: list = field(default_factory=list)
     #: Whether the check compared an answer with what known mistakes give (``check_close(mistakes=...)``).
     comparable: bool = False
 
@@ -647,6 +660,8 @@ class Checks:
                 message += words["reproduce_test"].format(seed=self.seed)
             if check.passed:
                 check.passed, check.message = False, message
+            if isinstance(error, Verdict):
+                check.offered.extend(error.offered)
             if isinstance(error, Mistake):
                 check.mistakes.append(error.key)
         finally:
@@ -664,13 +679,19 @@ class Checks:
         return list(self._checks.values())
 
     def named_mistakes(self) -> list[str]:
-        """The known mistakes that explain at least half of the failed checks, most frequent first."""
+        """The known mistakes that explain at least half of the failed checks, most frequent first.
+
+        A check recorded over several cases is explained by a mistake when the answer matched it in at least
+        half of the failed tries that compared with it: one case where a wrong answer happens to give what
+        another mistake would (a standard deviation near a variance) names nothing.
+        """
         failed = [check for check in self._checks.values()
                   if not check.passed and (check.comparable or not self.comparable_only)]
         counts: dict[str, int] = {}
         for check in failed:
             for key in dict.fromkeys(check.mistakes):
-                counts[key] = counts.get(key, 0) + 1
+                if 2 * check.mistakes.count(key) >= check.offered.count(key):
+                    counts[key] = counts.get(key, 0) + 1
         return [key for key, count in sorted(counts.items(), key=lambda item: -item[1])
                 if 2 * count >= len(failed)][:2]
 

@@ -232,6 +232,20 @@ def test_comparable_only_names_from_the_checks_that_could_tell(comparable_only, 
     assert checks.named_mistakes() == named
 
 
+@pytest.mark.parametrize("matching_cases, named", [(1, []), (2, ["unbiased_variance"]), (3, ["unbiased_variance"])])
+def test_a_mistake_is_named_only_when_most_cases_look_like_it(matching_cases, named):
+    """Over four failed cases of one check, is a mistake named only when the answer matched it in half of them or
+    more, so that one case where a wrong answer happens to give what the mistake gives names nothing?"""
+    expected = np.linspace(1, 2, 6)
+    checks = tfcheck.Checks("BatchNorm", points=3, comparable_only=True)
+    for case in range(4):
+        with checks("moving statistics"):
+            wrong = expected * 2 if case < matching_cases else expected * 3
+            check_close(wrong, expected, "moving_variance",
+                        mistakes={"momentum_inverted": expected * 5, "unbiased_variance": expected * 2})
+    assert checks.named_mistakes() == named
+
+
 def test_every_mistake_speaks_both_languages():
     """Has every catalogued mistake a sentence in English and in Chinese?"""
     for key, texts in tfcheck.MISTAKES.items():
