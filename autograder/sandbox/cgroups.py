@@ -4,7 +4,7 @@ A cgroup bounds the processes and memory of a kernel's whole tree in the
 operating system itself, so a fork bomb or a child that allocates fast is
 stopped at once, not when the keeper next looks. Where no cgroup can be made
 (no write access, no controller), :func:`create` returns ``None`` and the
-keeper's sums over the process tree stand alone (:func:`autograder.sandbox.jail.watch`).
+keeper's sums over the process tree stand alone (:func:`autograder.sandbox.keeper.watch`).
 """
 
 from __future__ import annotations

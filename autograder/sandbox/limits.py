@@ -24,7 +24,7 @@ Where each limit is enforced:
     What the kernel may write: its working folder, ``/tmp`` and ``/dev/shm`` are each a
     tmpfs of its own of this size (its working folder this much beyond the copy of the
     submission's files it starts with), so neither writes nor preallocation pass it; its
-    own output reaches a log through a pipe, bounded (:data:`autograder.sandbox.jail.LOG_BYTES`).
+    own output reaches a log through a pipe, bounded (:data:`autograder.sandbox.keeper.LOG_BYTES`).
 ``memory_bytes``
     Memory of the kernel's whole process tree: a cgroup's memory limit where the
     host offers one, and otherwise the resident memory summed over the tree by
@@ -176,7 +176,7 @@ _FIELD_TYPES = {"int": (int, float), "str": str, "bool": bool, "tuple[str, ...]"
 
 @dataclass
 class Enforcement:
-    """What this host lets the grader enforce, found by trying (:func:`autograder.sandbox.jail.probe`).
+    """What this host lets the grader enforce, found by trying (:func:`autograder.sandbox.probe.probe`).
 
     Attributes
     ----------

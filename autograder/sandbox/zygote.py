@@ -30,6 +30,8 @@ import time
 from autograder.sandbox import reasons
 
 ENV_SOCKET = "BNWEEK_ZYGOTE"
+#: The pid of the process that started the zygote: it dies with that process (autograder.grading.lifetime).
+ENV_OWNER = "BNWEEK_ZYGOTE_OWNER"
 KERNEL_NAME = "bnweek-warm"
 
 #: Environment variables that set how many threads a BLAS library (OpenBLAS, MKL, OpenMP) starts.
@@ -64,7 +66,7 @@ def _become_kernel(argv):
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    from autograder.sandbox import jail
+    from autograder.sandbox import keeper
 
     app = IPKernelApp.instance()
     app.initialize(argv)
@@ -74,7 +76,7 @@ def _become_kernel(argv):
         deadline = time.monotonic() + 30
         while not os.path.exists(f"{app.ip}-{app.hb_port}") and time.monotonic() < deadline:
             time.sleep(0.002)
-    jail.sockets_bound()  # every socket is bound: its socket folders become read-only
+    keeper.sockets_bound()  # every socket is bound: its socket folders become read-only
     app.start()
     os._exit(0)
 
@@ -94,6 +96,7 @@ def _start_kernel_child(request, log_directory, number):
     import pyprctl
 
     from autograder.sandbox import jail as confinement
+    from autograder.sandbox.keeper import CONFINEMENT_FAILED
     from autograder.sandbox.limits import ENV_JAIL, Jail, SettingsError
 
     zygote_pid = os.getppid()
@@ -110,15 +113,15 @@ def _start_kernel_child(request, log_directory, number):
         jail = Jail.from_env(env)
     except SettingsError as error:  # never a kernel confined by a guess
         reasons.write(reason_file, reasons.grader_fault(f"the kernel's jail was refused: {error}"))
-        os._exit(confinement.CONFINEMENT_FAILED)
+        os._exit(CONFINEMENT_FAILED)
     if jail is None:  # never a kernel without its jail: --unconfined sends one that says so
-        os._exit(confinement.CONFINEMENT_FAILED)
+        os._exit(CONFINEMENT_FAILED)
     env.pop(ENV_JAIL, None)
     os.environ.clear()
     os.environ.update(env)
     os.chdir(request["cwd"])
     # The keeper's notes, and the kernel's own stdout/stderr (fd-level logs, crash messages,
-    # relayed by its keeper up to jail.LOG_BYTES), go to a log file, never into a cell's output.
+    # relayed by its keeper up to keeper.LOG_BYTES), go to a log file, never into a cell's output.
     log = os.open(os.path.join(log_directory, f"kernel-{os.getpid()}.log"), os.O_WRONLY | os.O_CREAT, 0o600)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(log, 1)
@@ -135,7 +138,7 @@ def _start_kernel_child(request, log_directory, number):
             argv = _own_connection_file(argv, jail.sockets[0])
         except (OSError, ValueError, IndexError) as error:
             reasons.write(reason_file, reasons.grader_fault(f"its connection file could not be copied ({error})"))
-            os._exit(confinement.CONFINEMENT_FAILED)
+            os._exit(CONFINEMENT_FAILED)
         if os.getuid() == 0:
             from autograder.sandbox import cgroups
 
@@ -157,6 +160,12 @@ def serve(socket_path: str) -> None:
     import gc
     import importlib
 
+    import pyprctl
+
+    parent = int(os.environ.get(ENV_OWNER) or os.getppid())  # the grader, which may have died as we started
+    pyprctl.set_pdeathsig(signal.SIGKILL)  # killed with it, even while importing; its keepers follow
+    if os.getppid() != parent:
+        return
     for name in WARM_MODULES:
         importlib.import_module(name)
     # What is imported lives as long as a kernel does: out of the collector's sight, a full
@@ -169,7 +178,6 @@ def serve(socket_path: str) -> None:
     listener.listen(64)
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
-    parent = os.getppid()
     children = {}  # pid -> client connection
     started = 0
 
@@ -307,7 +315,8 @@ class Zygote:
         with open(os.path.join(self.directory, "zygote.log"), "a") as log:
             self.process = subprocess.Popen(
                 [self.python, "-m", "autograder.sandbox.zygote", "serve", self.socket_path],
-                env=self._env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                env=dict(self._env, **{ENV_OWNER: str(os.getpid())}), stdin=subprocess.DEVNULL, stdout=log,
+                stderr=log,
             )
 
     def alive(self) -> bool:

@@ -2,7 +2,9 @@
 
 Each test forks a child, confines it with :func:`autograder.sandbox.jail.run` exactly as the
 warm-kernel server confines a kernel, runs a few lines there, and reads back what
-they found; no kernel, no notebook, well under a second each.
+they found; no kernel, no notebook, well under a second each. Each wall's pure parts
+(what is mounted, what seccomp denies, when the keeper stops a kernel) are tested
+beside their own module: ``test_mounts.py``, ``test_privileges.py``, ``test_keeper.py``.
 """
 
 import errno
@@ -13,8 +15,8 @@ import sys
 
 import pytest
 
-from autograder.sandbox import cgroups, jail
-from autograder.sandbox.limits import DEFAULT_LIMITS, Enforcement, Jail, Limits
+from autograder.sandbox import jail, keeper, linux, mounts, privileges
+from autograder.sandbox.limits import DEFAULT_LIMITS, Jail, Limits
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="confinement is Linux's")
 
@@ -87,11 +89,11 @@ def test_it_sees_only_its_folder_the_system_python_and_the_course_code(tmp_path)
 
     found, code, _ = confined(tmp_path, look, readable=(str(COURSE_CODE),))
     assert code == 0, found
-    assert found["files"] == ["mine.txt"] and found["cwd"] == jail.work_mount(Jail(readable=(str(COURSE_CODE),)))
+    assert found["files"] == ["mine.txt"] and found["cwd"] == mounts.work_mount(Jail(readable=(str(COURSE_CODE),)))
     assert found["repo"] == ["autograder", ".venv"] or found["repo"] == ["autograder"] or "solutions" not in found["repo"]
     # A readable path under /tmp (a checkout cloned there) is bound at its own path, so the
     # kernel's private /tmp holds the folders that lead to it, and nothing else.
-    leading = {os.path.relpath(path, "/tmp").split(os.sep)[0] for path in jail.readable_paths(
+    leading = {os.path.relpath(path, "/tmp").split(os.sep)[0] for path in mounts.readable_paths(
         Jail(readable=(str(COURSE_CODE),))) if path.startswith("/tmp/")}
     assert not found["solutions"] and not found["host tmp"] and sorted(found["tmp"]) == sorted(leading)
     assert found["numpy"] == 2.0
@@ -156,12 +158,12 @@ def test_the_seccomp_filter_denies_what_a_notebook_never_needs(tmp_path, call):
     def attempt():
         libc = ctypes.CDLL(None, use_errno=True)
         number = lambda name: pyseccomp.resolve_syscall(pyseccomp.system_arch(), name)  # noqa: E731
-        result = {"unshare": lambda: libc.unshare(jail.CLONE_NEWUSER),
+        result = {"unshare": lambda: libc.unshare(linux.CLONE_NEWUSER),
                   "mount": lambda: libc.mount(b"none", b"/tmp", b"tmpfs", 0, None),
                   "ptrace": lambda: libc.ptrace(16, 1, None, None),
                   "setns": lambda: libc.setns(os.open("/proc/self/ns/net", os.O_RDONLY), 0),
                   "chroot": lambda: libc.chroot(b"/tmp"),
-                  "clone-newuser": lambda: libc.syscall(number("clone"), jail.CLONE_NEWUSER | 17, 0, 0, 0, 0),
+                  "clone-newuser": lambda: libc.syscall(number("clone"), linux.CLONE_NEWUSER | 17, 0, 0, 0, 0),
                   "bpf": lambda: libc.syscall(number("bpf"), 0, None, 0)}[call]()
         return [result, ctypes.get_errno()]
 
@@ -205,45 +207,6 @@ def test_the_wall_clock_limit_kills_the_whole_tree(tmp_path):
 
     _, code, _ = confined(tmp_path, spin, limits=Limits(wall_seconds=1))
     assert code == 128 + 9
-
-
-def test_the_work_folder_moves_aside_when_the_course_lives_there(monkeypatch):
-    monkeypatch.setattr(jail, "readable_paths", lambda config: list(config.readable))
-    assert jail.work_mount(Jail(readable=("/srv/course",))) == "/work"
-    assert jail.work_mount(Jail(readable=("/work/course",))) == "/home/student"
-
-
-@pytest.mark.parametrize("build, expected", [
-    ((True, False), ["null", "zero", "nvidia-uvm", "nvidia0", "nvidiactl"]),
-    ((False, True), ["null", "zero", "dri", "kfd"]),
-    ((False, False), ["null", "zero"]),
-])
-def test_gpu_device_nodes_are_bound_only_for_a_tensorflow_that_uses_them(tmp_path, build, expected):
-    for name in ("null", "zero", "nvidia0", "nvidiactl", "nvidia-uvm", "dri", "kfd", "sda", "kmsg", "vsock"):
-        (tmp_path / name).touch()
-    assert [os.path.basename(node) for node in jail.device_nodes(str(tmp_path), gpu_build=build)] == expected
-
-
-def test_the_installed_tensorflow_build_is_read_without_importing_it():
-    import tensorflow as tf
-
-    info = tf.sysconfig.get_build_info()
-    assert jail.tensorflow_gpu_build() == (bool(info.get("is_cuda_build")), bool(info.get("is_rocm_build")))
-
-
-def test_cgroup_paths_are_read_for_v1_and_v2():
-    text = "12:pids:/grading\n4:memory,cpu:/grading/x\n0::/user.slice\n"
-    assert cgroups._own_paths(text) == {"pids": "/grading", "memory": "/grading/x", "cpu": "/grading/x",
-                                         "": "/user.slice"}
-
-
-def test_the_probe_reports_what_it_enforced():
-    enforcement = jail.probe()
-    assert isinstance(enforcement, Enforcement)
-    if enforcement.confined:
-        assert enforcement.headline().startswith("Confinement: every kernel ran confined")
-    else:
-        assert enforcement.headline().startswith("UNCONFINED")
 
 
 def test_unconfined_kernels_keep_their_resource_limits(tmp_path):
@@ -357,7 +320,7 @@ def test_the_kernels_own_output_reaches_the_log_bounded(tmp_path):
 
     found, code, log = confined(tmp_path, shout)
     assert code == 0 and found == "printed"
-    assert jail.LOG_BYTES <= len(log) < jail.LOG_BYTES + 4096
+    assert keeper.LOG_BYTES <= len(log) < keeper.LOG_BYTES + 4096
     assert "further output was dropped" in log
 
 
@@ -405,7 +368,7 @@ def test_only_the_socket_families_a_notebook_needs_open(tmp_path, family, protoc
     assert code == 0
     if allowed:
         assert found[0] is True, found
-    elif family in jail.SOCKET_FAMILIES:  # a family allowed for one protocol only: socketpair is the kernel's call
+    elif family in privileges.SOCKET_FAMILIES:  # a family allowed for one protocol only: socketpair is the kernel's call
         assert found[0] == "EAFNOSUPPORT", found
     else:
         assert found == ["EAFNOSUPPORT", "EAFNOSUPPORT"], found
@@ -443,7 +406,7 @@ def test_read_only_binds_stay_read_only_all_the_way_down(account, monkeypatch, w
     import functools
 
     if walk:
-        monkeypatch.setattr(jail, "read_only_below", functools.partial(jail.read_only_below, walk=True))
+        monkeypatch.setattr(mounts, "read_only_below", functools.partial(mounts.read_only_below, walk=True))
     tmp_path, how = account
     shared = tmp_path / "shared"
     (shared / "below").mkdir(parents=True)
@@ -452,9 +415,9 @@ def test_read_only_binds_stay_read_only_all_the_way_down(account, monkeypatch, w
     def submount():  # in the keeper, in a mount namespace of the test's own: a writable mount below
         if os.getuid() != 0:
             return
-        jail.unshare(jail.CLONE_NEWNS)
-        jail.mount(None, "/", flags=jail.MS_REC | jail.MS_PRIVATE)
-        jail.mount("tmpfs", str(shared / "below"), "tmpfs", 0, "size=1m,mode=0777")
+        linux.unshare(linux.CLONE_NEWNS)
+        linux.mount(None, "/", flags=linux.MS_REC | linux.MS_PRIVATE)
+        linux.mount("tmpfs", str(shared / "below"), "tmpfs", 0, "size=1m,mode=0777")
 
     def write():
         outcomes = {}
@@ -470,7 +433,7 @@ def test_read_only_binds_stay_read_only_all_the_way_down(account, monkeypatch, w
     assert code == 0, (found, log)
     assert set(found["writes"].values()) <= {"EROFS", "ENOENT"}, found
     assert found["writes"][str(shared / "below" / "x")] == "EROFS"
-    expected = {found["cwd"], "/tmp", "/dev/shm", "/proc"} | {f"/dev/{name}" for name in jail.DEVICES}
+    expected = {found["cwd"], "/tmp", "/dev/shm", "/proc"} | {f"/dev/{name}" for name in mounts.DEVICES}
     assert set(found["rw"]) <= expected, sorted(set(found["rw"]) - expected)
 
 
@@ -537,7 +500,7 @@ def test_socket_folders_are_sealed_once_the_kernels_sockets_are_bound(account):
         listener.bind(str(sockets / "kernel-1"))
         listener.listen()
         before = open(str(sockets / "early"), "w").write("x")
-        jail.sockets_bound()
+        keeper.sockets_bound()
         outcomes = {"before": before}
         for name, attempt in (("file", lambda: open(str(sockets / "late"), "w")), ("folder", lambda: os.mkdir(
                 str(sockets / "d"))), ("socket", lambda: socket.socket(socket.AF_UNIX).bind(str(sockets / "s2")))):

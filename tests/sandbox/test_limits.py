@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from autograder.sandbox import jail, reasons
+from autograder.sandbox import keeper, reasons
 from autograder.sandbox.limits import ENV_JAIL, JAIL_VERSION, Jail, Limits, SettingsError
 
 ORIGINAL = Jail(limits=Limits(cpu_seconds=7, processes=9), workdir="/w", sockets=("/a", "/b"), readable=("/c",),
@@ -68,6 +68,6 @@ def test_the_zygote_refuses_a_jail_of_another_version_as_the_graders_fault(tmp_p
         finally:
             os._exit(99)
     _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == jail.CONFINEMENT_FAILED
+    assert os.waitstatus_to_exitcode(status) == keeper.CONFINEMENT_FAILED
     reason = reasons.read(str(work), str(tmp_path))
     assert reason.grader_fault and "version 0" in reason.text, reason

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from autograder.sandbox import jail, reasons
+from autograder.sandbox import jail, keeper, reasons
 from autograder.sandbox.limits import Jail, Limits
 from autograder.sandbox.reasons import ExitReason
 
@@ -89,7 +89,7 @@ def test_a_limit_is_a_stop_and_a_failed_confinement_the_graders_fault(tmp_path):
 
     (tmp_path / "b").mkdir()
     code, reason = _keep(tmp_path / "b", lambda: os._exit(0), sockets=(str(tmp_path / "b" / "missing"),))
-    assert code == jail.CONFINEMENT_FAILED and reason.grader_fault, reason
+    assert code == keeper.CONFINEMENT_FAILED and reason.grader_fault, reason
     assert reason.text.startswith("the kernel could not be confined")
 
     (tmp_path / "c").mkdir()
