@@ -47,9 +47,10 @@ from typing import TYPE_CHECKING
 
 from jupyter_core.utils import run_sync
 
+from autograder.course import COURSE_CODE
 from autograder.grading import kernels
 from autograder.kernel import judge_side
-from autograder.sandbox import cleanup
+from autograder.sandbox import cleanup, zygote
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -102,6 +103,12 @@ class KeptJudge:
         """Whether the judge may grade another notebook."""
         age = time.monotonic() - self.started
         return self.notebooks < KEEP_NOTEBOOKS and (not limits.wall_seconds or age < limits.wall_seconds)
+
+
+def key(limits: Limits, confined: bool, cell_timeout: int) -> tuple:
+    """What a judge is started for: this process's zygote, the limits, the confinement, the cells' time limit
+    and the course's code; a notebook that needs another gets another judge (:func:`take`)."""
+    return os.environ.get(zygote.ENV_SOCKET), limits, confined, cell_timeout, str(COURSE_CODE)
 
 
 def judge_limits(limits: Limits) -> Limits:

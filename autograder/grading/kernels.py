@@ -5,15 +5,19 @@ each an nbclient client of its own. Warm or cold, a kernel starts here: its mana
 bounded (:func:`prepare`), started with its own environment (its jail, :meth:`autograder.sandbox.limits.Jail.to_env`)
 and waited for (:func:`start`); the grader calls into it only through one line naming a
 function of the kernel's side of the protocol (:func:`kernel_call`, :func:`call_silently`);
-and it is shut down (:func:`stop`), or killed from another thread (:func:`kill`). Whether a
-kernel is warm (forked from the zygote) or cold is the configuration's
-(:func:`autograder.grading.execution.execute` sets it); this module does the same either way.
+and it is shut down (:func:`stop`), or killed from another thread (:func:`kill`). A *warm*
+kernel is forked from a zygote that has already imported TensorFlow (:func:`ensure_warm_kernels`,
+:func:`use_warm_kernels`: its kernel spec, and Unix sockets in a folder of its own); a *cold*
+one is a plain ``python3`` kernel (never confined). Past the configuration, both start, are
+reached and stop the same way.
 """
 
 from __future__ import annotations
 
 import ast
 import asyncio
+import atexit
+import os
 import queue
 import sys
 import time
@@ -22,11 +26,14 @@ from typing import TYPE_CHECKING, Any
 import zmq
 from jupyter_core.utils import ensure_async, run_sync
 
+from autograder.sandbox import zygote
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Iterable
 
     from jupyter_client import KernelClient, KernelManager
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
 #: The largest single message a kernel may send: ZeroMQ drops the connection of a peer that sends more.
 MAX_MESSAGE_BYTES = 32 * 2**20
@@ -34,6 +41,42 @@ MAX_MESSAGE_BYTES = 32 * 2**20
 RECONNECT_MS = 10
 #: The modules whose functions the grader calls in a kernel (:func:`kernel_call`).
 KERNEL_MODULES = ("autograder.kernel.submission_side", "autograder.kernel.judge_side")
+
+
+_zygote: zygote.Zygote | None = None
+
+
+def ensure_warm_kernels() -> None:
+    """Route kernels to a zygote: the one named in the environment, else our own."""
+    global _zygote
+    if _zygote is not None:
+        if not _zygote.alive():  # on a Dask worker: our own zygote died; the grader regrades what it took
+            _zygote.restart()
+        return
+    socket_path = os.environ.get(zygote.ENV_SOCKET)
+    if socket_path:  # started by the process that started us; it may still be warming up
+        zygote.wait_for_socket(socket_path)
+        return
+    _zygote = zygote.Zygote()
+    atexit.register(_zygote.close)
+    os.environ.update(_zygote.env())
+
+
+def use_warm_kernels(config: Config, submission_sockets: str, judge_sockets: str) -> None:
+    """Configure a notebook's kernels as warm ones: forked by the zygote, each reached through its own folder.
+
+    Parameters
+    ----------
+    config : traitlets.config.Config
+        The notebook's configuration, changed in place.
+    submission_sockets, judge_sockets : str
+        The folders of the submission's and the judge's kernel sockets.
+    """
+    config.Execute.kernel_name = zygote.KERNEL_NAME
+    # Unix sockets, not TCP: a kernel without network can still talk to us.
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = os.path.join(submission_sockets, "kernel")
+    config.ExecuteApart.judge_ip = os.path.join(judge_sockets, "kernel")
 
 
 def prepare(client: NotebookClient) -> None:

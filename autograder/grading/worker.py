@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 def dask_setup(worker: Any) -> None:
     """Dask's preload hook: set the process up as the commands do, then warm a zygote."""
-    from autograder.grading import execution
+    from autograder.grading import kernels
 
     prepare()
-    execution.ensure_warm_kernels()
+    kernels.ensure_warm_kernels()
     log.info(f"{worker.address}: warm kernels ready")
