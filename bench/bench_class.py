@@ -16,16 +16,23 @@ listed, otherwise). Prints, per assignment and in total, seconds per notebook of
 each, the pipeline's speedup over plain nbgrader (target: 8x in total), and the
 pipeline over the floor shared among the cores it used (target: 1.3 at most),
 then the floor by cell kind, where the pipeline's time went (its own timings,
-:mod:`autograder.grading.timing`), and what a night of grading and a Dask
-cluster would take for 1,000 students x 6 assignments. Heavy: run it alone.
+:mod:`autograder.grading.timing`), the grader's *serial cost* (what its own
+process spends per notebook: staging, recording, sending feedback off; and the
+CPU seconds of that process over the whole run), and the projection for 600,000
+notebooks on 8, 64 and 512 Dask workers. With ``--repeat 3`` the class is graded
+three times and the medians of the speedup and of the ratio to the floor per core
+are printed (each ratio measured within one run). Heavy: run it alone.
 
     flock /tmp/bnweek-heavy.lock .venv/bin/python bench/bench_class.py [--per-assignment 20] [--workers N]
-        [--feedback] [--assignments ch1_normalizing ...] [-v]
+        [--feedback] [--repeat 3] [--assignments ch1_normalizing ...] [-v]
 """
 
 import argparse
 import logging
 import os
+import resource
+import shutil
+import statistics
 import sys
 import tempfile
 from collections import defaultdict
@@ -38,6 +45,7 @@ from students import blank, broken_once, hand_in, mistakes, source, with_mistake
 
 from autograder.course import assignments, graded_tests, nbgrader_config
 from autograder.environment import prepare
+from autograder.grading.recording import FEEDBACK_PROCESSES, FEEDBACK_RENDER
 from autograder.grading.timing import FEEDBACK, RECORD, STAGE, mean_seconds, profile_table
 
 log = logging.getLogger("bench_class")
@@ -45,13 +53,18 @@ log = logging.getLogger("bench_class")
 CORRECT, MISTAKE, BLANK, BROKEN = "correct", "mistake", "blank", "broken"
 #: Shares of a real class; blank and broken split what is left.
 SHARES = {CORRECT: 0.70, MISTAKE: 0.20}
-#: What the pipeline should reach (issue 16).
-TARGET_SPEEDUP, TARGET_OVER_FLOOR = 8.0, 1.3
+#: What the pipeline should reach (issue 25): speedup over plain nbgrader, pipeline over the floor per core.
+TARGET_SPEEDUP, TARGET_OVER_FLOOR = 10.0, 2.0
+#: What the grader's own process may spend per notebook (issue 25), in seconds.
+TARGET_SERIAL = 0.030
 TOTAL = "total"
-#: The projection's class: 1,000 students, every assignment.
-STUDENTS = 1000
-#: The grader's own phases (its one process); every other phase runs on a worker.
+#: The projection's class: 100,000 students x 6 assignments.
+PROJECTED_NOTEBOOKS = 600_000
+PROJECTED_WORKERS = (8, 64, 512)
+#: The grader's own phases (its one process); the feedback render runs in its feedback processes;
+#: every other phase runs on a worker.
 GRADER_PHASES = (STAGE, RECORD, FEEDBACK)
+HOST_PHASES = (FEEDBACK_RENDER,)
 
 
 def composition(n, odd_to_broken=False):
@@ -163,30 +176,126 @@ def floor_table(rows):
     return "\n".join(lines)
 
 
-def projection(outcomes, pipeline_per_notebook, cores, notebooks):
-    """What grading ``notebooks`` would take: on this machine, and with more Dask workers.
+def serial_cost(outcomes):
+    """Seconds per notebook: the grader's own process, its feedback processes, and a worker.
 
-    A worker (one process, one core) executes a notebook in the seconds its
-    phases took here; the grader's own process stages and records every notebook
-    itself, one at a time, which caps any cluster at one notebook per its seconds.
+    Returns
+    -------
+    (float, float, float)
+        Means over the notebooks this run executed of :data:`GRADER_PHASES`, of
+        :data:`HOST_PHASES` and of every other phase.
+    """
+    means = mean_seconds([o.timings for o in outcomes])
+    own = sum(seconds for phase, seconds in means.items() if phase in GRADER_PHASES)
+    host = sum(seconds for phase, seconds in means.items() if phase in HOST_PHASES)
+    on_worker = sum(seconds for phase, seconds in means.items() if phase not in GRADER_PHASES + HOST_PHASES)
+    return own, host, on_worker
+
+
+def projection(outcomes, pipeline_per_notebook, cores, notebooks=PROJECTED_NOTEBOOKS,
+               feedback_processes=FEEDBACK_PROCESSES):
+    """What grading ``notebooks`` would take: on this machine, and on Dask workers.
+
+    A worker (one process, one core) executes a notebook in the seconds its phases
+    took here; the grader's own process stages and records every notebook itself,
+    one at a time, and its feedback processes render every page; so a cluster of
+    ``W`` workers takes ``N x max(serial, worker / W, render / F)``.
 
     Returns
     -------
     list of str
         Lines to print.
     """
-    means = mean_seconds([o.timings for o in outcomes])
-    own = sum(seconds for phase, seconds in means.items() if phase in GRADER_PHASES)
-    on_worker = sum(seconds for phase, seconds in means.items() if phase not in GRADER_PHASES)
+    own, render, on_worker = serial_cost(outcomes)
     hours = notebooks / 3600
-    lines = [f"{notebooks} notebooks ({STUDENTS} students x {notebooks // STUDENTS} assignments, this class's mix):",
+    lines = [f"{notebooks:,} notebooks, this class's mix:",
              f"  this machine ({cores} cores, measured): {pipeline_per_notebook * hours:.1f} h",
-             f"  a worker executes a notebook in {on_worker:.2f} s; the grader's own process needs "
-             f"{own:.2f} s a notebook (stage, record{', feedback' if FEEDBACK in means else ''}), "
-             f"so no cluster grades faster than {own * hours:.1f} h"]
-    for workers in (4, 8, 16, 32, 64):
-        lines.append(f"  {workers:>3} Dask workers (one core each): {max(on_worker / workers, own) * hours:.1f} h")
+             f"  serial (the grader's own process: stage, record{', send feedback' if render else ''}) "
+             f"S = {own * 1000:.1f} ms a notebook; a worker W1 = {on_worker:.2f} s a notebook"
+             + (f"; feedback render R = {render:.2f} s a notebook on F = {feedback_processes} processes" if render
+                else ""),
+             "  T(W workers) = N x max(S, W1 / W" + (", R / F" if render else "") + ")"]
+    for workers in PROJECTED_WORKERS:
+        parts = {"serial": own, "workers": on_worker / workers}
+        if render:
+            parts["feedback processes"] = render / feedback_processes
+        bound = max(parts, key=parts.get)
+        lines.append(f"  {workers:>3} Dask workers (one core each): {parts[bound] * hours:.1f} h "
+                     f"(bound by the {bound}: {parts[bound] * 1000:.1f} ms a notebook)")
+    if render:
+        needed = render / max(own, on_worker / max(PROJECTED_WORKERS))
+        lines.append(f"  feedback processes that keep pace with {max(PROJECTED_WORKERS)} workers: {needed:.0f}")
+    lines.append(f"  never faster than the serial part: {own * hours:.2f} h")
     return lines
+
+
+def main_cpu_seconds():
+    """CPU seconds this process has used (all its threads; not its children)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def one_run(scratch, submissions, described, workers, cores, feedback, verbose=True):
+    """Grade the class with plain nbgrader and the pipeline, measure the floor; print the run's tables.
+
+    Returns
+    -------
+    dict
+        ``speedup`` and ``over_floor`` (pipeline over the floor per core), ``serial`` (s a notebook, phases)
+        and ``serial_cpu`` (the grader's CPU seconds a notebook over its whole run), ``identical``.
+    """
+    # nbgrader's autograde reads its course root's submitted/ folder: a copy of the class, per run
+    shutil.copytree(submissions[0].folder.parents[2], scratch / "plain" / "submitted")
+    plain_seconds, plain_scores, plain_each = plain_nbgrader(scratch / "plain", submissions)
+    print(f"plain nbgrader autograde, sequential: {plain_seconds:.1f} s")
+    cpu = main_cpu_seconds()
+    pipeline_seconds, pipeline_scores, outcomes = pipeline(scratch / "pipeline", submissions, workers,
+                                                           feedback=feedback)
+    cpu = main_cpu_seconds() - cpu
+    print(f"pipeline, {workers} workers on {os.cpu_count()} cores, confined kernels, "
+          f"feedback {'on' if feedback else 'off'}: {pipeline_seconds:.1f} s")
+    timeout = nbgrader_config(scratch / "plain").Execute.timeout
+    measured = floor.measure(scratch / "floor", submissions, timeout)
+    floor_seconds = sum(entry[warm_shell.SECONDS] for entry in measured.notebooks.values())
+    print(f"floor, one warm IPython process, one BLAS thread: {floor_seconds:.1f} s "
+          f"(not timed: imports {measured.import_seconds:.1f} s, warm-up {measured.warm_up_seconds:.1f} s)")
+    rows = per_assignment(submissions, plain_each, pipeline_seconds, outcomes, measured)
+    total = rows[TOTAL]
+    own, render, _ = serial_cost(outcomes)
+    print()
+    print(table(rows, cores))
+    print(f"targets: speedup >= {TARGET_SPEEDUP:g}x in total; pipe/(floor/{cores}) <= {TARGET_OVER_FLOOR:g}. "
+          f"Pipeline per assignment: its one run's wall time shared by execution seconds.")
+    print()
+    print(f"serial cost, the grader's own process: {own * 1000:.1f} ms a notebook (stage, record, feedback sent; "
+          f"target <= {TARGET_SERIAL * 1000:.0f}); its CPU over the whole run (start-up, intake, every thread): "
+          f"{cpu / len(submissions) * 1000:.1f} ms a notebook"
+          + (f"; feedback rendered beside it: {render * 1000:.0f} ms a notebook" if render else ""))
+    if verbose:
+        print()
+        print(floor_table(rows))
+        print()
+        print("where the pipeline's time went, s/nb (workers' phases overlap with the grader's):")
+        print("\n".join(profile_table(outcomes)))
+        print()
+        print("\n".join(projection(outcomes, total["pipeline"], cores)))
+    print()
+    agree = [s for s in submissions if set(measured.notebooks[(s.student, s.assignment)][warm_shell.FAILED_TESTS])
+             == lost_points(plain_scores[(s.student, s.assignment)], s.assignment)]
+    print(f"floor's failed test cells are the grades' lost points: {len(agree)}/{len(submissions)} notebooks")
+    for s in submissions:
+        if s not in agree:
+            print(f"  {s.assignment} {s.student} ({described[s][1]}): floor failed "
+                  f"{sorted(measured.notebooks[(s.student, s.assignment)][warm_shell.FAILED_TESTS])}, "
+                  f"grades lost {sorted(lost_points(plain_scores[(s.student, s.assignment)], s.assignment))}")
+    identical = plain_scores == pipeline_scores
+    print(f"scores identical: {identical}")
+    if not identical:
+        for key in plain_scores:
+            if plain_scores[key] != pipeline_scores.get(key):
+                print("  differs:", key, plain_scores[key], pipeline_scores.get(key))
+    return {"speedup": total["plain"] / total["pipeline"], "over_floor": total["pipeline"] / (total["floor"] / cores),
+            "serial": own, "serial_cpu": cpu / len(submissions), "identical": identical}
 
 
 def main():
@@ -197,6 +306,7 @@ def main():
     parser.add_argument("--feedback", action="store_true", help="the pipeline writes feedback too (plain does not)")
     parser.add_argument("--assignments", nargs="+", default=None, help="these assignments only (default: all)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every student and what they handed in")
+    parser.add_argument("--repeat", type=int, default=1, help="grade the class this many times; print medians")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     assignment_ids = args.assignments or assignments()
@@ -204,50 +314,27 @@ def main():
     cores = min(workers, os.cpu_count())
     with tempfile.TemporaryDirectory(prefix="bnweek-bench-class-") as scratch:
         scratch = Path(scratch)
-        submissions, described = realistic_class(scratch / "plain", args.per_assignment, assignment_ids)
+        submissions, described = realistic_class(scratch / "class", args.per_assignment, assignment_ids)
         kinds = defaultdict(int)
         for kind, _ in described.values():
             kinds[kind] += 1
         print(f"{len(submissions)} notebooks: {len(assignment_ids)} assignments x {args.per_assignment} "
               f"({', '.join(f'{count} {kind}' for kind, count in kinds.items())})")
-        plain_seconds, plain_scores, plain_each = plain_nbgrader(scratch / "plain", submissions)
-        print(f"plain nbgrader autograde, sequential: {plain_seconds:.1f} s")
-        pipeline_seconds, pipeline_scores, outcomes = pipeline(scratch / "pipeline", submissions, workers,
-                                                               feedback=args.feedback)
-        print(f"pipeline, {workers} workers on {os.cpu_count()} cores, confined kernels, "
-              f"feedback {'on' if args.feedback else 'off'}: {pipeline_seconds:.1f} s")
-        timeout = nbgrader_config(scratch / "plain").Execute.timeout
-        measured = floor.measure(scratch / "floor", submissions, timeout)
-        floor_seconds = sum(entry[warm_shell.SECONDS] for entry in measured.notebooks.values())
-        print(f"floor, one warm IPython process, one BLAS thread: {floor_seconds:.1f} s "
-              f"(not timed: imports {measured.import_seconds:.1f} s, warm-up {measured.warm_up_seconds:.1f} s)")
-        rows = per_assignment(submissions, plain_each, pipeline_seconds, outcomes, measured)
-        print()
-        print(table(rows, cores))
-        print(f"targets: speedup >= {TARGET_SPEEDUP:g}x in total; pipe/(floor/{cores}) <= {TARGET_OVER_FLOOR:g}. "
-              f"Pipeline per assignment: its one run's wall time shared by execution seconds.")
-        print()
-        print(floor_table(rows))
-        print()
-        print("where the pipeline's time went, s/nb (workers' phases overlap with the grader's):")
-        print("\n".join(profile_table(outcomes)))
-        print()
-        print("\n".join(projection(outcomes, rows[TOTAL]["pipeline"], cores, STUDENTS * len(assignment_ids))))
-        print()
-        agree = [s for s in submissions if set(measured.notebooks[(s.student, s.assignment)][warm_shell.FAILED_TESTS])
-                 == lost_points(plain_scores[(s.student, s.assignment)], s.assignment)]
-        print(f"floor's failed test cells are the grades' lost points: {len(agree)}/{len(submissions)} notebooks")
-        for s in submissions:
-            if s not in agree:
-                print(f"  {s.assignment} {s.student} ({described[s][1]}): floor failed "
-                      f"{sorted(measured.notebooks[(s.student, s.assignment)][warm_shell.FAILED_TESTS])}, "
-                      f"grades lost {sorted(lost_points(plain_scores[(s.student, s.assignment)], s.assignment))}")
-        identical = plain_scores == pipeline_scores
-        print(f"scores identical: {identical}")
-        if not identical:
-            for key in plain_scores:
-                if plain_scores[key] != pipeline_scores.get(key):
-                    print("  differs:", key, plain_scores[key], pipeline_scores.get(key))
+        runs = []
+        for index in range(args.repeat):
+            if args.repeat > 1:
+                print(f"\n=== run {index + 1} of {args.repeat} ===")
+            runs.append(one_run(scratch / f"run{index}", submissions, described, workers, cores, args.feedback,
+                                verbose=index == args.repeat - 1))
+        if args.repeat > 1:
+            print(f"\nover {args.repeat} runs (each ratio measured within its run):")
+            for key, label, unit in (("speedup", "speedup over plain nbgrader", "x"),
+                                     ("over_floor", f"pipeline over the floor per core (floor/{cores})", ""),
+                                     ("serial", "serial cost, ms a notebook", "")):
+                values = [r[key] * (1000 if key == "serial" else 1) for r in runs]
+                print(f"  {label}: median {statistics.median(values):.2f}{unit} "
+                      f"(runs: {', '.join(f'{v:.2f}' for v in values)})")
+        if not all(r["identical"] for r in runs):
             sys.exit(1)
 
 

@@ -9,10 +9,15 @@ by what they touch:
    run nbgrader's sanitizing preprocessors (they only *read* the gradebook);
 2. **execute** (:mod:`autograder.grading.execution`, on workers): run the notebook in a
    fresh warm kernel; no gradebook access, so workers can be processes here or
-   Dask workers on a cluster, submitted to and consumed in completion order;
+   Dask workers on a cluster, sent a :class:`~autograder.grading.jobs.Job` and consumed in
+   completion order;
 3. **record** (this process, one notebook at a time): nbgrader's
    ``SaveAutoGrades``, then the autograded notebook is written atomically, then
    feedback. The gradebook has exactly one writer.
+
+The three overlap: a few notebooks per worker are staged ahead (:data:`AHEAD`), and each is
+forgotten once recorded, so the grader's memory is the same for a class of 50 or of 1,000.
+One run at a time writes an output folder (:func:`autograder.grading.lifetime.hold`).
 
 A submission counts as graded once its autograded notebook exists; an
 interrupted run leaves no such file for half-recorded work, so re-running
@@ -46,9 +51,10 @@ from nbgrader.preprocessors import (
 )
 
 from autograder.course import SOLUTIONS, assignments, cell_roles, graded_tests, nbgrader_config
-from autograder.grading import execution, kept_judge
+from autograder.grading import execution, kept_judge, lifetime, recording, staging
 from autograder.grading.feedback import FeedbackWriter
 from autograder.grading.intake import GRADED, GRADER_ERROR, copy_ignore, find_notebook, read_notebook
+from autograder.grading.jobs import ATTEMPTS, GIVE_UP, RAN, RETRY, Attempt, Executed, Job, Judging, decide
 from autograder.grading.preprocessors.checkmetadata import CheckMetadata
 from autograder.grading.preprocessors.receipts import AddReceipts
 from autograder.grading.preprocessors.restoreroles import NOTES, RestoreRoles
@@ -65,7 +71,6 @@ if TYPE_CHECKING:
 
     from nbformat import NotebookNode
 
-    from autograder.grading.execution import Executed
     from autograder.grading.intake import Submission
     from autograder.sandbox.limits import Limits
 
@@ -78,8 +83,9 @@ SANITIZE_STEPS = (RestoreRoles, ClearOutput, DeduplicateIds, OverwriteKernelspec
                   AddReceipts)
 # The tail of nbgrader's Autograde.autograde_preprocessors, after execution.
 RECORD_STEPS = (SaveAutoGrades, AssignLatePenalties, CheckMetadata)
-#: How many times the grader tries a notebook it failed on (a grader fault) before giving up.
-ATTEMPTS = 3
+#: Notebooks staged and not yet recorded, per worker slot: enough that a worker never waits for
+#: the grader to stage its next notebook, few enough that the grader's memory stays flat in the class size.
+AHEAD = 2
 #: The course secret the hidden tests' seeds are derived from: this environment variable, else this
 #: file in the run's output folder (made there, readable by its owner only, on a run's first use).
 ENV_SECRET = "BNWEEK_COURSE_SECRET"
@@ -125,9 +131,9 @@ class RunFolder:
             file.write(secrets.token_hex(32).encode())
         return path.read_bytes()
 
-    def judging(self, submission: Submission, notebook: NotebookNode) -> execution.Judging:
+    def judging(self, submission: Submission, notebook: NotebookNode) -> Judging:
         """What the judge is told before a notebook's tests: its seed and the language of its verdicts."""
-        return execution.Judging(seed=submission_seed(self.secret, submission.student, submission.assignment),
+        return Judging(seed=submission_seed(self.secret, submission.student, submission.assignment),
                                  language=notebook_language(notebook))
 
     def folder(self, step: str, submission: Submission) -> Path:
@@ -204,22 +210,10 @@ def stage(run: RunFolder, submission: Submission, notebook: NotebookNode) -> tup
             (autograded / helper.name).unlink(missing_ok=True)  # never write through a student's link
             shutil.copy(helper, autograded / helper.name)
     nbformat.write(notebook, submitted / f"{submission.assignment}.ipynb")
-    with Gradebook(run.db_url) as gradebook:
-        gradebook.update_or_create_student(submission.student)
-        gradebook.update_or_create_submission(submission.assignment, submission.student)
-    notebook, resources = run.apply(SANITIZE_STEPS, notebook, run.resources(submission, autograded))
+    # on the run's open gradebook (autograder.grading.staging)
+    notebook, resources = staging.sanitize(run, submission, notebook, run.resources(submission, autograded),
+                                           SANITIZE_STEPS)
     return nbformat.writes(notebook), autograded, resources.get(NOTES, [])
-
-
-def record(run: RunFolder, submission: Submission, executed: Executed) -> None:
-    """Save the grades of an executed notebook, then write it."""
-    autograded = run.folder("autograded", submission)
-    notebook = nbformat.reads(executed.notebook, as_version=4)
-    notebook, _ = run.apply(RECORD_STEPS, notebook, run.resources(submission, autograded))
-    target = autograded / f"{submission.assignment}.ipynb"
-    partial = target.with_suffix(".ipynb.partial")
-    nbformat.write(notebook, partial)
-    os.replace(partial, target)  # the graded marker appears only once grades are saved
 
 
 def already_graded(run: RunFolder, submission: Submission) -> bool:
@@ -234,7 +228,7 @@ def already_graded(run: RunFolder, submission: Submission) -> bool:
 
 
 class _LocalCompletions:
-    """``as_completed`` for local futures, to which more futures may be added while it runs."""
+    """Local futures as they complete, to which more futures may be added between waits."""
 
     def __init__(self):
         self.pending = set()
@@ -242,17 +236,19 @@ class _LocalCompletions:
     def add(self, future: Future) -> None:
         self.pending.add(future)
 
-    def __iter__(self):
-        while self.pending:
-            done, self.pending = wait(self.pending, return_when=FIRST_COMPLETED)
-            yield from done
+    def next_batch(self) -> set[Future]:
+        """Wait for at least one future; return every one done, and forget them."""
+        done, self.pending = wait(self.pending, return_when=FIRST_COMPLETED)
+        return done
 
 
-class _Workers:
+class Workers:
     """Where notebooks execute: local processes fed by one zygote, or a Dask cluster.
 
     A zygote or a pool of worker processes that dies is started again
     (:meth:`heal`), so that the notebooks it took with it are graded again.
+    Local worker processes, and the zygote, end with the grader however it ends
+    (:mod:`autograder.grading.lifetime`).
     """
 
     def __init__(self, stack, workers, scheduler, warm):
@@ -276,21 +272,38 @@ class _Workers:
         self.completions = _LocalCompletions()
 
     def _start_pool(self):
-        pool = ProcessPoolExecutor(max_workers=self.workers, initializer=os.environ.update, initargs=(self.env,))
+        pool = ProcessPoolExecutor(max_workers=self.workers, initializer=lifetime.worker_started,
+                                   initargs=(os.getpid(), self.env))
         self.stack.callback(pool.shutdown, cancel_futures=True)
         return pool
 
-    def submit(self, *args: object) -> Future:
-        future = self.pool.submit(execution.execute, *args)
+    @property
+    def window(self) -> int:
+        """How many notebooks may be staged and not yet recorded: :data:`AHEAD` per worker slot."""
+        if self.dask:
+            slots = sum(self.pool.nthreads().values())  # a cluster may grow or shrink during the run
+        else:
+            slots = self.workers
+        return AHEAD * max(1, slots)
+
+    def submit(self, attempt: Attempt) -> Future:
+        options = {"pure": False} if self.dask else {}  # a retry is a new task, never the failed one again
+        future = self.pool.submit(execution.run, attempt.job, **options)
         self.completions.add(future)
         return future
+
+    def completed(self) -> Iterable[Future]:
+        """Wait until at least one submitted notebook is done; the futures done."""
+        if self.dask:
+            return self.completions.next_batch(block=True)
+        return self.completions.next_batch()
 
     def give_back_judges(self) -> None:
         """On a Dask cluster, once the run is over: no worker keeps a judge idle until its next run."""
         if self.dask:
             try:
                 self.pool.run(kept_judge.discard_every)
-            except Exception as error:  # noqa: BLE001  (a worker that is gone took its judge with it)
+            except Exception as error:  # noqa: BLE001 - a worker that is gone took its judge with it
                 log.warning(f"the workers' judges could not all be shut down: {type(error).__name__}: {error}")
 
     def heal(self, error: BaseException | None = None) -> bool:
@@ -336,67 +349,118 @@ def grade(submissions: Sequence[Submission], *, output: str | os.PathLike[str], 
     confined : bool
         Confine every kernel (:mod:`autograder.sandbox.jail`); ``False`` only with ``--unconfined``.
 
-    A notebook the grader failed on (a kernel that could not start, a judge, a
-    zygote or a worker that died) is graded again once what died has been started
-    again, up to :data:`ATTEMPTS` times in all; if it still fails, its status is
-    ``grader error`` and it has no scores at all, never zeros.
+    Raises
+    ------
+    autograder.grading.lifetime.FolderBusy
+        When another grader is writing to ``output``.
+
+    Submissions stream through: a few notebooks per worker (:data:`AHEAD`) are staged
+    ahead of the workers, each is recorded as it completes and then forgotten, so the
+    grader's memory does not grow with the class. A notebook the grader failed on (a
+    kernel that could not start, a judge, a zygote or a worker that died) is graded again
+    once what died has been started again, up to :data:`ATTEMPTS` times in all
+    (:func:`autograder.grading.jobs.decide`); if it still fails, its status is ``grader
+    error`` and it has no scores at all, never zeros.
     """
     run = RunFolder(output, db_url)
-    outcomes, jobs, watches = {}, {}, {}
-    recorded, known = set(), set(assignments())
-    with ExitStack() as stack:
-        pool = None
-        for submission in submissions:
-            if submission.assignment in known and submission.assignment not in recorded:
-                # just before its first submission: the first notebooks run while later assignments are recorded
-                run.ensure_assignments([submission.assignment], force=force)
-                recorded.add(submission.assignment)
-            watches[submission] = watch = Stopwatch()
-            with watch.phase(STAGE):
-                try:
-                    outcome, staged = _intake(run, submission, force)
-                except Exception as error:  # noqa: BLE001  (one notebook's problem, never the batch's)
-                    outcome, staged = _failed(submission, "staging", error), None
-            outcomes[submission] = outcome
-            if staged is None:
-                continue
-            if pool is None:  # started only when there is work, then fed as notebooks are staged
-                pool = _Workers(stack, workers, scheduler, warm)
-            notebook_json, files, judging = staged
-            arguments = (notebook_json, files, run.config, warm, limits, confined, cell_roles(submission.assignment),
-                         True, judging)
-            jobs[pool.submit(*arguments)] = (submission, arguments, 1, pool.generation)
-        done = pool.completions if jobs else []
-        if progress and jobs:
-            from tqdm import tqdm
+    with lifetime.hold(run.root):
+        return _Batch(run, force, feedback, dict(limits=limits, warm=warm, confined=confined),
+                      (workers, scheduler, warm)).grade(submissions, progress)
 
-            done = tqdm(done, total=len(jobs), unit="notebook", desc="grading")
-        for future in done:
-            submission, arguments, attempt, generation = jobs.pop(future)
-            outcome = outcomes[submission]
+
+class _Batch:
+    """One call of :func:`grade`: the outcomes so far, and the notebooks in flight."""
+
+    def __init__(self, run, force, feedback, job_options, worker_options):
+        self.run, self.force, self.feedback = run, force, feedback
+        self.job_options, self.worker_options = job_options, worker_options
+        self.outcomes, self.watches = {}, {}
+        self.recorded, self.known = set(), set(assignments())
+        self.workers = None
+        self.in_flight = {}  # future -> (submission, attempt)
+
+    def grade(self, submissions, progress):
+        queue = iter(submissions)
+        with ExitStack() as stack:
+            stack.callback(recording.drain, self.run)  # every feedback page written, the gradebook closed
+            bar = stack.enter_context(_progress_bar(len(submissions))) if progress else None
+            while True:
+                window = None
+                while window is None or len(self.in_flight) < window:
+                    submission = next(queue, None)
+                    if submission is None:
+                        break
+                    if not self.stage(stack, submission) and bar is not None:
+                        bar.update()
+                    if window is None and self.workers is not None:  # once the workers have started
+                        window = self.workers.window
+                if not self.in_flight:
+                    break
+                for future in self.workers.completed():
+                    if self.done(future) and bar is not None:
+                        bar.update()
+            if self.workers is not None:
+                self.workers.give_back_judges()
+        return [self.outcomes[submission] for submission in submissions]
+
+    def stage(self, stack, submission) -> bool:
+        """Stage a submission and send it to the workers; return whether it went (else its outcome is final)."""
+        if submission.assignment in self.known and submission.assignment not in self.recorded:
+            # just before its first submission: the first notebooks run while later assignments are recorded
+            self.run.ensure_assignments([submission.assignment], force=self.force)
+            self.recorded.add(submission.assignment)
+        self.watches[submission] = watch = Stopwatch()
+        with watch.phase(STAGE):
             try:
-                executed, error = future.result(), None
-            except Exception as failure:  # noqa: BLE001  (a worker died: the grader's fault, not the submission's)
-                executed, error = None, failure
-            fault = f"the grading worker failed ({type(error).__name__}: {error})" if error else executed.fault
-            healed = pool.heal(error) if (fault or executed.problem) else False
-            # a kernel that died while the zygote or the pool died beside it died of the grader's fault
-            if fault or (executed.problem and (healed or generation != pool.generation)):
-                log.warning(f"{submission.student} / {submission.assignment}: the grader failed "
-                            f"(attempt {attempt} of {ATTEMPTS}): {fault or executed.problem}")
-                if attempt < ATTEMPTS:
-                    jobs[pool.submit(*arguments)] = (submission, arguments, attempt + 1, pool.generation)
-                    continue
-                outcome.status, outcome.scores = GRADER_ERROR, {}
-                outcome.problem = f"not graded after {attempt} attempts: {fault or executed.problem}"
-                continue
-            try:
-                _finish(run, submission, outcome, executed, watches[submission], feedback)
-            except Exception as error:  # noqa: BLE001  (one notebook's problem, never the batch's)
-                _failed(submission, "recording", error, outcome)
-        if pool is not None:
-            pool.give_back_judges()
-    return [outcomes[submission] for submission in submissions]
+                outcome, staged = _intake(self.run, submission, self.force)
+            except Exception as error:  # noqa: BLE001 - one notebook's problem, never the batch's
+                outcome, staged = _failed(submission, "staging", error), None
+        self.outcomes[submission] = outcome
+        if staged is None:
+            return False
+        if self.workers is None:  # started only when there is work, then fed as notebooks are staged
+            self.workers = Workers(stack, *self.worker_options)
+        notebook_json, files, judging = staged
+        job = Job(notebook_json, files, self.run.config, roles=cell_roles(submission.assignment), judging=judging,
+                  **self.job_options)
+        self.send(submission, Attempt(job, 1, self.workers.generation))
+        return True
+
+    def send(self, submission, attempt):
+        self.in_flight[self.workers.submit(attempt)] = submission, attempt
+
+    def done(self, future) -> bool:
+        """Record a notebook the workers are done with, or send it again; return whether its outcome is final."""
+        submission, attempt = self.in_flight.pop(future)
+        outcome = self.outcomes[submission]
+        try:
+            result = future.result()
+        except Exception as failure:  # noqa: BLE001 - a worker died: the grader's fault, not the submission's
+            result = failure
+        if not isinstance(result, Executed) or result.kind != RAN:
+            self.workers.heal(result if isinstance(result, BaseException) else None)
+        decision = decide(attempt, result, self.workers.generation)
+        if decision.action in (RETRY, GIVE_UP):
+            log.warning(f"{submission.student} / {submission.assignment}: the grader failed "
+                        f"(attempt {attempt.number} of {ATTEMPTS}): {decision.fault}")
+        if decision.action == RETRY:
+            self.send(submission, attempt.again(self.workers.generation))
+            return False
+        if decision.action == GIVE_UP:
+            outcome.status, outcome.scores = GRADER_ERROR, {}
+            outcome.problem = f"not graded after {attempt.number} attempts: {decision.fault}"
+            return True
+        try:
+            _finish(self.run, submission, outcome, result, self.watches.pop(submission), self.feedback)
+        except Exception as error:  # noqa: BLE001 - one notebook's problem, never the batch's
+            _failed(submission, "recording", error, outcome)
+        return True
+
+
+def _progress_bar(total):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="notebook", desc="grading")
 
 
 def _failed(submission, step, error, outcome=None):
@@ -415,13 +479,13 @@ def _failed(submission, step, error, outcome=None):
 def _finish(run, submission, outcome, executed, watch, feedback):
     """Record an executed notebook, write its feedback, and complete its outcome."""
     with watch.phase(RECORD):
-        record(run, submission, executed)
-        outcome.scores = run.scores(submission)
+        recording.record(run, submission, executed)  # one transaction (autograder.grading.recording)
+        outcome.scores = recording.scores(run, submission)
     notes = [outcome.problem, executed.problem]
     if feedback:
         with watch.phase(FEEDBACK):
             try:
-                run.feedback.write(submission)
+                recording.feedback(run, submission, outcome)  # written by a feedback process, by the run's end
             except Exception as error:  # noqa: BLE001  (FeedbackError or worse: the grades stand; the instructor hears)
                 log.warning(f"{submission.student} / {submission.assignment}: no feedback: {error}")
                 notes.append("its feedback could not be written")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograder.course import assignments
-from autograder.grading import adjust, export
+from autograder.grading import adjust, export, lifetime
 from autograder.grading.batch import RunFolder, grade
 from autograder.grading.collect import collect
 from autograder.grading.inert import printable, quiet_terminal
@@ -69,7 +69,8 @@ def main(*, source: str | os.PathLike[str], assignment: str, output: str | os.Pa
     ``profile``, the report says where the time went (:mod:`autograder.grading.timing`).
     A re-run into the same ``output`` grades again exactly the submissions whose content changed
     (:mod:`autograder.grading.rerun`), and those of ``student`` (a stored id), and reuses the rest.
-    A notebook the grader failed on is listed at the end, and the status is then 1.
+    A notebook the grader failed on is listed at the end, and the status is then 1. While another
+    grader writes to ``output`` (:func:`autograder.grading.lifetime.hold`), nothing is done, and the status is 2.
     Nothing a submission named or wrote reaches the terminal with a control character
     (:func:`~autograder.grading.inert.quiet_terminal`). ``deadlines`` (a TOML file,
     :mod:`autograder.grading.deadlines`) and ``overrides`` (a CSV, :mod:`autograder.grading.overrides`)
@@ -77,10 +78,16 @@ def main(*, source: str | os.PathLike[str], assignment: str, output: str | os.Pa
     import and its feedback bundles are written to ``export/`` (:mod:`autograder.grading.export`).
     """
     with quiet_terminal():
-        return _main(source=source, assignment=assignment, output=output, workers=workers, scheduler=scheduler,
-                     force=force, db_url=db_url, warm=warm, feedback=feedback, progress=progress, limits=limits,
-                     unconfined=unconfined, profile=profile, student=student, deadlines=deadlines,
-                     overrides=overrides)
+        Path(output).mkdir(parents=True, exist_ok=True)
+        try:
+            with lifetime.hold(output):  # one grader at a time in an output folder; a second refuses at once
+                return _main(source=source, assignment=assignment, output=output, workers=workers,
+                             scheduler=scheduler, force=force, db_url=db_url, warm=warm, feedback=feedback,
+                             progress=progress, limits=limits, unconfined=unconfined, profile=profile,
+                             student=student, deadlines=deadlines, overrides=overrides)
+        except lifetime.FolderBusy as error:
+            log.error(f"refusing to grade: {printable(error)}")
+            return 2
 
 
 def _main(*, source, assignment, output, workers, scheduler, force, db_url, warm, feedback, progress, limits,

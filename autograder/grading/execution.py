@@ -8,7 +8,6 @@ Dask workers) can run it at once. Kernels come from a warm zygote
 
 from __future__ import annotations
 
-import atexit
 import copy
 import io
 import os
@@ -17,7 +16,7 @@ import stat
 import tarfile
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import nbformat
@@ -25,21 +24,22 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import IgnorePattern, LimitOutput
 
 from autograder.course import COURSE_CODE
-from autograder.grading import kept_judge
+from autograder.grading import kept_judge, kernels
+from autograder.grading.jobs import GRADER_FAULT, RAN, STOPPED, Executed, Job, Judging
 from autograder.grading.preprocessors.executeapart import ExecuteApart, GraderFault
 from autograder.grading.preprocessors.hidetestinternals import mark_unreached_tests
 from autograder.grading.preprocessors.receipts import CheckReceipts
 from autograder.grading.preprocessors.scorefromjudge import ScoreFromJudge
 from autograder.grading.timing import RECEIPTS, STEPS, Stopwatch
 from autograder.kernel import remote
-from autograder.sandbox import cleanup, reasons, zygote
-from autograder.sandbox.reasons import LEGACY_FAULT_PREFIX as GRADER_FAULT
+from autograder.sandbox import cleanup, reasons
 from autograder.sandbox.limits import DEFAULT_LIMITS, Jail
 
 if TYPE_CHECKING:
     from traitlets.config import Config
 
     from autograder.grading.kept_judge import KeptJudge
+    from autograder.sandbox.reasons import ExitReason
     from autograder.sandbox.limits import Limits
 
 
@@ -51,71 +51,11 @@ if TYPE_CHECKING:
 #: changes a test cell's outputs).
 EXECUTION_STEPS = (ExecuteApart, CheckReceipts, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, ScoreFromJudge)
 
-_zygote = None
 #: Where kernels' Unix sockets go: the system's temporary folder, read before any
 #: kernel environment changes TMPDIR.
 IPC_BASE = tempfile.gettempdir()
 #: What of a submission's folder travels with its notebook to a worker, in bytes.
 MAX_FOLDER_BYTES = 256 * 2**20
-
-
-@dataclass(frozen=True)
-class Judging:
-    """What the judge is told before a notebook's first test (contract 2 of the course's brief).
-
-    Attributes
-    ----------
-    seed : int
-        The hidden tests' 63-bit seed for this student and assignment
-        (:func:`autograder.grading.batch.submission_seed`).
-    language : str
-        ``"en"`` or ``"zh_CN"``: the language of the verdicts.
-    """
-
-    seed: int
-    language: str = "en"
-
-
-@dataclass
-class Executed:
-    """What a worker returns.
-
-    Attributes
-    ----------
-    notebook : str
-        The executed notebook, as JSON.
-    problem : str
-        Empty when the notebook ran to the end; otherwise what stopped it, in words.
-    seconds : float
-        Wall time of the execution.
-    fault : str
-        Empty unless the grader itself failed (a kernel that could not start or be
-        confined, a judge that died): then the notebook was not graded, and why.
-    timings : dict
-        ``{phase: seconds}`` of the execution (:mod:`autograder.grading.timing`).
-    """
-
-    notebook: str
-    problem: str
-    seconds: float
-    fault: str = ""
-    timings: dict = field(default_factory=dict)
-
-
-def ensure_warm_kernels() -> None:
-    """Route kernels to a zygote: the one named in the environment, else our own."""
-    global _zygote
-    if _zygote is not None:
-        if not _zygote.alive():  # on a Dask worker: our own zygote died; the grader regrades what it took
-            _zygote.restart()
-        return
-    socket_path = os.environ.get(zygote.ENV_SOCKET)
-    if socket_path:  # started by the process that started us; it may still be warming up
-        zygote.wait_for_socket(socket_path)
-        return
-    _zygote = zygote.Zygote()
-    atexit.register(_zygote.close)
-    os.environ.update(_zygote.env())
 
 
 def pack_folder(folder: str | os.PathLike[str], max_bytes: int = MAX_FOLDER_BYTES) -> tuple[bytes, list[str]]:
@@ -212,85 +152,63 @@ def jails(folders: dict, limits: Limits, confined: bool, readable: tuple[str, ..
     return {"submission": submission, "judge": judge}
 
 
-def _exit_reason(cwd):
-    reason = reasons.read(cwd)  # read once: a regrade of the same folder must not inherit it
-    return reason.legacy() if reason else ""
-
-
 def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True, limits: Limits = DEFAULT_LIMITS,
             confined: bool = True, roles: dict | None = None, keep_judge: bool = True,
             judging: Judging | None = None) -> Executed:
-    """Execute a sanitized submission notebook with the files of its folder.
+    """Execute one notebook: :func:`run` of the :class:`~autograder.grading.jobs.Job` these make."""
+    return run(Job(notebook_json, files, config, roles=roles, judging=judging, limits=limits, warm=warm,
+                   confined=confined, keep_judge=keep_judge))
+
+
+def run(job: Job) -> Executed:
+    """Execute a sanitized submission notebook with the files of its folder: a worker's whole job.
 
     Parameters
     ----------
-    notebook_json : str
-        The notebook after nbgrader's sanitizing steps (test cells restored).
-    files : bytes
-        The submission's autograded folder, packed (:func:`pack_folder`); the
-        submission's kernel runs in a private copy of it.
-    config : traitlets.config.Config
-        nbgrader's configuration for this run.
-    warm : bool
-        Use forked warm kernels (confined) instead of cold ``python3`` kernels (which
-        are never confined).
-    limits : Limits
-        Resource limits of each kernel (:mod:`autograder.sandbox.limits`).
-    confined : bool
-        Confine each kernel (:mod:`autograder.sandbox.jail`); ``False`` only with ``--unconfined``.
-    roles : dict, optional
-        The source notebook's cell roles (:func:`autograder.course.cell_roles`):
-        run the test cells in a judge kernel apart from the submission's code
-        (:class:`~autograder.grading.preprocessors.executeapart.ExecuteApart`). Without
-        it, every cell runs in one kernel, as under plain nbgrader.
-    keep_judge : bool
-        With warm kernels, keep the judge for this worker's next notebook
-        (:mod:`autograder.grading.kept_judge`) instead of starting one per notebook.
-    judging : Judging, optional
-        The seed and language the judge is told before the first test; without it, a
-        fresh seed and English.
+    job : Job
+        The notebook, its folder's files, nbgrader's configuration and how to run it
+        (:class:`~autograder.grading.jobs.Job`).
 
     Returns
     -------
     Executed
+        The executed notebook, and how it ended (:attr:`~autograder.grading.jobs.Executed.kind`):
+        it ran, the submission's kernel was stopped, or the grader failed.
     """
     # Short, because socket paths are limited; the judge works in here, out of the submission's reach.
     ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-", dir=IPC_BASE)
-    config = copy.deepcopy(config)  # Config.copy is shallow: the caller's sections stay as they are
+    config = copy.deepcopy(job.config)  # Config.copy is shallow: the caller's sections stay as they are
     config.Execute.shutdown_kernel = "immediate"  # nothing in a finished kernel is worth waiting for
+    limits = job.limits
     if limits.cell_seconds:
         config.Execute.timeout = int(limits.cell_seconds)
     judge = None
-    if warm:
-        ensure_warm_kernels()  # before the judge's key, which names the zygote
-    if warm and roles and keep_judge:
-        key = (os.environ.get(zygote.ENV_SOCKET), limits, confined, config.Execute.timeout, str(COURSE_CODE))
-        judge = kept_judge.take(key, limits, IPC_BASE)
-    folders = kernel_folders(ipc_directory, files, judge)
+    if job.warm:
+        kernels.ensure_warm_kernels()  # before the judge's key, which names the zygote
+    if job.warm and job.roles and job.keep_judge:
+        judge = kept_judge.take(kept_judge.key(limits, job.confined, config.Execute.timeout), limits, IPC_BASE)
+    folders = kernel_folders(ipc_directory, job.files, judge)
     # a new name for each notebook: nothing a submission left in a kept judge's folder is ever called
     socket_path = os.path.join(folders["calls"], f"calls-{secrets.token_hex(8)}")
     kernel_env = {}
-    config.ExecuteApart.roles = roles
+    config.ExecuteApart.roles = job.roles
     config.ExecuteApart.judge_path = folders["judge"]["work"]
     config.ExecuteApart.call_seconds = float(config.Execute.timeout)
     config.ExecuteApart.socket_path = socket_path
-    if judging is not None:
-        config.ExecuteApart.seed = judging.seed
-        config.ExecuteApart.language = judging.language
-    if warm:
-        confinement = jails(folders, limits, confined, (str(COURSE_CODE),), kept=judge is not None)
+    if job.judging is not None:
+        config.ExecuteApart.seed = job.judging.seed
+        config.ExecuteApart.language = job.judging.language
+    if job.warm:
+        confinement = jails(folders, limits, job.confined, (str(COURSE_CODE),), kept=judge is not None)
         kernel_env = {role: dict(os.environ, **jail.to_env()) for role, jail in confinement.items()}
         kernel_env["submission"][remote.ENV_SOCKET] = socket_path  # opened before the kernel's first cell
-        config.Execute.kernel_name = zygote.KERNEL_NAME
-        # Unix sockets, not TCP: a kernel without network can still talk to us.
-        config.KernelManager.transport = "ipc"
-        config.KernelManager.ip = os.path.join(folders["submission"]["sockets"], "kernel")
-        config.ExecuteApart.judge_ip = os.path.join(folders["judge"]["sockets"], "kernel")
+        kernels.use_warm_kernels(config, folders["submission"]["sockets"], folders["judge"]["sockets"])
     config.ExecuteApart.kernel_env = kernel_env
-    notebook = nbformat.reads(notebook_json, as_version=4)
-    resources = {"metadata": {"path": folders["submission"]["work"]}}
+    notebook = nbformat.reads(job.notebook, as_version=4)
+    work = folders["submission"]["work"]
+    resources = {"metadata": {"path": work}}
     started = time.monotonic()
-    problem = fault = ""
+    kind, reason = RAN, ""
     stopwatch = Stopwatch()
     judge_fit = False
     for step in EXECUTION_STEPS:
@@ -307,21 +225,41 @@ def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True,
                 with stopwatch.phase(RECEIPTS if step is CheckReceipts else STEPS):
                     notebook, resources = step(config=config)(notebook, resources)
         except GraderFault as error:
-            fault = _exit_reason(folders["submission"]["work"]) or str(error)
-            fault = fault.removeprefix(GRADER_FAULT).strip()
-        except Exception as error:  # noqa: BLE001  (the kernel died, or never answered)
-            reason = _exit_reason(folders["submission"]["work"])
-            if reason.startswith(GRADER_FAULT):
-                fault = reason.removeprefix(GRADER_FAULT).strip()
-            else:
-                died = reason or f"the kernel died ({type(error).__name__}: {error})"
-                problem = f"the notebook stopped running: {died}"
-                mark_unreached_tests(notebook, problem)
-        if fault:
+            exit_reason = reasons.read(work)
+            kind, reason = GRADER_FAULT, exit_reason.text if exit_reason else str(error)
+        except Exception as error:  # noqa: BLE001 - the kernel died, or never answered
+            kind, reason = ended(reasons.read(work), f"the kernel died ({type(error).__name__}: {error})")
+            if kind == STOPPED:
+                mark_unreached_tests(notebook, reason)
+        if kind == GRADER_FAULT:
             break
-    if not problem and not fault and (reason := _exit_reason(folders["submission"]["work"])):
-        problem = f"the submission's kernel was stopped: {reason}"  # killed while the judge was calling it
+    if kind == RAN and (exit_reason := reasons.read(work)):  # killed while the judge was calling it
+        kind, reason = ended(exit_reason, "", stopped="the submission's kernel was stopped")
     if judge is not None:
-        kept_judge.release(judge, fit=judge_fit and not problem and not fault)
+        kept_judge.release(judge, fit=judge_fit and kind == RAN)
     cleanup.remove_tree(ipc_directory)  # whatever a kernel left there: never an error, never this notebook's fault
-    return Executed(nbformat.writes(notebook), problem, time.monotonic() - started, fault, stopwatch.as_dict())
+    return Executed(nbformat.writes(notebook), kind, reason, time.monotonic() - started, stopwatch.as_dict())
+
+
+def ended(exit_reason: ExitReason | None, otherwise: str,
+          stopped: str = "the notebook stopped running") -> tuple[str, str]:
+    """How a notebook whose submission's kernel ended early ended: its kind and reason, in words.
+
+    Parameters
+    ----------
+    exit_reason : ExitReason or None
+        What the kernel's keeper or the zygote said (:func:`autograder.sandbox.reasons.read`).
+    otherwise : str
+        What the grader saw, when they said nothing.
+    stopped : str
+        How a stop's reason begins.
+
+    Returns
+    -------
+    (str, str)
+        :data:`~autograder.grading.jobs.GRADER_FAULT` and how the grader failed, or
+        :data:`~autograder.grading.jobs.STOPPED` and what stopped the notebook.
+    """
+    if exit_reason is not None and exit_reason.grader_fault:
+        return GRADER_FAULT, exit_reason.text
+    return STOPPED, f"{stopped}: {exit_reason.text if exit_reason else otherwise}"

@@ -3,8 +3,11 @@
 import csv
 import logging
 import os
+import secrets
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -12,8 +15,9 @@ import nbformat
 import pytest
 
 from autograder.course import source_notebook
-from autograder.grading import batch, command
+from autograder.grading import batch, command, lifetime
 from autograder.grading.intake import GRADED, GRADER_ERROR, Submission
+from autograder.nbgrader_cells import grade_id
 from autograder.sandbox import zygote
 
 pytestmark = pytest.mark.grading
@@ -21,12 +25,21 @@ pytestmark = pytest.mark.grading
 CH1 = "ch1_normalizing"
 
 
-def honest_class(root, students):
+#: An answer that hands its inputs back as they came: it loses normalize_inputs' points.
+UNNORMALIZED = "def normalize_inputs(X_train, X_test, eps=1e-8):\n    return X_train, X_test\n"
+
+
+def honest_class(root, students, unnormalized=()):
+    """Chapter 1's reference notebook for each of ``students``; ``unnormalized`` ones hand in
+    :data:`UNNORMALIZED` instead of the reference normalize_inputs."""
     submissions = []
     for student in students:
         folder = root / "submitted" / student / CH1
         folder.mkdir(parents=True)
-        nbformat.write(nbformat.read(source_notebook(CH1), as_version=4), folder / f"{CH1}.ipynb")
+        notebook = nbformat.read(source_notebook(CH1), as_version=4)
+        if student in unnormalized:
+            next(cell for cell in notebook.cells if grade_id(cell) == "normalize_inputs").source = UNNORMALIZED
+        nbformat.write(notebook, folder / f"{CH1}.ipynb")
         submissions.append(Submission(student, CH1, folder))
     return submissions
 
@@ -150,3 +163,109 @@ def test_a_notebook_the_grader_fails_to_stage_is_its_own_row(tmp_path, monkeypat
     outcomes = batch.grade(submissions, output=tmp_path / "out", workers=1, feedback=False)
     assert [o.status for o in outcomes] == [GRADER_ERROR, GRADER_ERROR] and staged == ["fine"]
     assert outcomes[0].scores == {} and "while staging it (KeyError: 'grade_id')" in outcomes[0].problem
+
+
+def marked(token):
+    """Host pids of the processes started with ``BNWEEK_TEST_GRADER=<token>`` in their environment.
+
+    A grader's workers, its zygote, the kernels' keepers and the kernels (forks of the zygote)
+    all carry the environment the grader was started with.
+    """
+    marker = f"BNWEEK_TEST_GRADER={token}".encode()
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as file:
+                if marker in file.read().split(b"\0"):  # a zombie's is empty: it runs nothing
+                    found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+def left_behind(token, wait):
+    """:func:`marked`, after waiting up to ``wait`` seconds for none."""
+    deadline = time.monotonic() + wait
+    while (found := marked(token)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
+def is_resource_tracker(pid):
+    """Whether ``pid`` is this process's own multiprocessing resource tracker (it lives as long as we do)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            return b"multiprocessing.resource_tracker" in file.read()
+    except OSError:
+        return False
+
+
+def grades(output):
+    """``grades.csv`` of a run, without its timings."""
+    with open(output / "grades.csv", encoding="utf-8") as file:
+        return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(file)]
+
+
+def test_a_killed_grader_leaves_nothing_running_nor_locked_and_a_rerun_grades_the_same(tmp_path):
+    """SIGKILLed mid-batch, does the grader leave no worker, zygote, keeper or kernel behind; did a second
+    grader on its output folder refuse at once, while it ran; and does a rerun give the grades of a run
+    never interrupted?"""
+    students = [f"s{i}" for i in range(6)]
+    honest_class(tmp_path / "class", students, unnormalized={"s2", "s5"})
+    token = secrets.token_hex(8)
+    env = dict(os.environ, BNWEEK_TEST_GRADER=token, **{batch.ENV_SECRET: "one secret for every run"})
+
+    def grader(output):
+        return subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(tmp_path / "class"), CH1,
+                                 "-o", str(output), "--workers", "2", "--no-feedback"], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    killed = grader(tmp_path / "out")
+    lock, graded = tmp_path / "out" / lifetime.LOCK_FILE, tmp_path / "out" / "autograded"
+    deadline = time.monotonic() + 600
+    while not (lock.exists() and lock.read_text()) and killed.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the first grader holds its output folder
+    started = time.monotonic()
+    refusal = grader(tmp_path / "out").communicate(timeout=120)[0]
+    refused_in = time.monotonic() - started
+    while not list(graded.glob(f"*/{CH1}/{CH1}.ipynb")) and killed.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    running = marked(token)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    assert len(list(graded.glob(f"*/{CH1}/{CH1}.ipynb"))) < len(students), "killed mid-batch, not after it"
+    assert len(running) >= 4, "the grader, its zygote and its workers ran when it was killed"
+    assert left_behind(token, wait=10) == [], "processes outlived the killed grader"
+    assert "refusing to grade: another grader is already writing to" in refusal and refused_in < 60, refusal
+
+    rerun = grader(tmp_path / "out")
+    assert rerun.wait(timeout=900) == 0, rerun.stdout.read()  # the dead grader's lock blocks nothing
+    uninterrupted = grader(tmp_path / "whole")
+    assert uninterrupted.wait(timeout=900) == 0, uninterrupted.stdout.read()
+    assert grades(tmp_path / "out") == grades(tmp_path / "whole")
+    rows = {row["student"]: row for row in grades(tmp_path / "whole")}
+    assert {s for s, row in rows.items() if row["total"] == row["possible"]} == {"s0", "s1", "s3", "s4"}
+    assert rows["s2"]["normalize_inputs"] == rows["s5"]["normalize_inputs"] == "0"
+
+
+def test_a_dask_cluster_grades_the_class_across_its_workers(tmp_path, monkeypatch):
+    """Graded on a two-worker Dask cluster (each worker with its own zygote, preloaded), does every notebook
+    get the judge's grades, do both workers grade, and does nothing outlive the cluster?"""
+    from distributed import Client, LocalCluster, get_task_stream
+
+    token = secrets.token_hex(8)
+    monkeypatch.setenv("BNWEEK_TEST_GRADER", token)  # the workers, their zygotes and kernels inherit it
+    submissions = honest_class(tmp_path, ["s1", "s2", "s3", "s4"], unnormalized={"s3"})
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      preload=["autograder.grading.worker"]) as cluster, Client(cluster) as client:
+        with get_task_stream(client=client) as stream:
+            outcomes = batch.grade(submissions, output=tmp_path / "out", scheduler=cluster.scheduler_address,
+                                   feedback=False)
+        ran_on = {task["worker"] for task in stream.data}
+    assert len(ran_on) == 2, "both workers graded"
+    for outcome in outcomes:
+        assert outcome.status == GRADED and not outcome.problem, outcome
+        expected = dict(outcome.possible, normalize_inputs=0.0) if outcome.student == "s3" else outcome.possible
+        assert outcome.scores == expected, outcome
+    left = [pid for pid in left_behind(token, wait=10) if pid != os.getpid() and not is_resource_tracker(pid)]
+    assert left == [], "processes outlived the cluster"

@@ -1,0 +1,106 @@
+"""A grading run's hold on its output folder, and the processes that must not outlive it.
+
+Two graders writing one output folder would each record half a class into one gradebook
+and overwrite each other's notebooks, so a run holds an exclusive lock on
+:data:`LOCK_FILE` in its output folder (:func:`hold`) from start to end, and a second
+grader refuses at once (:class:`FolderBusy`). The lock is ``flock``'s: the operating
+system releases it when the run ends in any way, a ``SIGKILL`` included, so a rerun is
+never blocked by a lock left behind.
+
+A grader killed mid-batch (the OOM killer, a lost SSH session) must leave nothing
+running: its worker processes call :func:`die_with_parent` as they start (the pool's
+initializer, :func:`worker_started`), and the zygote does the same for itself
+(:mod:`autograder.sandbox.zygote`), whose kernels die with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import signal
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+#: The lock file in a run's output folder.
+LOCK_FILE = ".grading.lock"
+
+_held: dict[tuple[int, int], list] = {}  # (device, inode) of a folder -> [lock file descriptor, holds]
+_held_lock = threading.Lock()
+
+
+class FolderBusy(RuntimeError):
+    """Another grader holds this output folder."""
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Have the kernel kill this process (``SIGKILL``) as soon as its parent ends.
+
+    Call it first thing in a child process; ``parent`` is the pid the child was started by.
+    If that process has already ended, this one ends at once: the signal would never come.
+    Elsewhere than on Linux it does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import pyprctl
+
+    pyprctl.set_pdeathsig(signal.SIGKILL)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def worker_started(parent: int, env: dict[str, str]) -> None:
+    """A local worker process's initializer: it dies with the grader ``parent``, and takes ``env``."""
+    die_with_parent(parent)
+    os.environ.update(env)
+
+
+@contextlib.contextmanager
+def hold(folder: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold ``folder`` for this run: an exclusive lock on its :data:`LOCK_FILE`, made if missing.
+
+    A process may hold the same folder more than once (``./course grade`` holds it, and so
+    does the batch it calls); another process that holds it makes this raise at once.
+
+    Raises
+    ------
+    FolderBusy
+        When another grader holds ``folder``; the message names it and says what to do.
+    """
+    info = os.stat(folder)
+    key = (info.st_dev, info.st_ino)
+    with _held_lock:
+        if key in _held:
+            _held[key][1] += 1
+        else:
+            _held[key] = [_lock(folder), 1]
+    try:
+        yield
+    finally:
+        with _held_lock:
+            _held[key][1] -= 1
+            if not _held[key][1]:
+                os.close(_held.pop(key)[0])  # closing the descriptor releases the lock
+
+
+def _lock(folder):
+    path = os.path.join(folder, LOCK_FILE)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        holder = os.pread(descriptor, 200, 0).decode(errors="replace").strip()
+        os.close(descriptor)
+        if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+            raise
+        raise FolderBusy(f"another grader is already writing to {folder}{f' ({holder})' if holder else ''}; "
+                         "wait for it to finish, or grade into another output folder (-o)") from None
+    os.ftruncate(descriptor, 0)
+    os.pwrite(descriptor, f"process {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S %Z')}\n".encode(), 0)
+    return descriptor

@@ -1,0 +1,301 @@
+"""Recording a run's grades: one transaction per notebook on one connection, feedback rendered off this process.
+
+nbgrader's ``autograde`` saves a notebook's grades with ``SaveAutoGrades`` and
+``AssignLatePenalties``: each opens the gradebook anew (an engine, a look at every
+table) and ``SaveAutoGrades`` commits after every grade and comment, looking each up
+by a query of six joins compiled again for every new engine. The grader's own process
+did that for every notebook, and rendered its feedback too: together some 0.2 s a
+notebook, which bounds any cluster. Here, per run:
+
+* a :class:`Ledger` keeps one :class:`~nbgrader.api.Gradebook` open, so SQLAlchemy's
+  compiled statements are reused, and saves each notebook in **one transaction**:
+  its grade and comment rows fetched in two queries, then nbgrader's own
+  ``SaveAutoGrades`` steps (:class:`SaveInOne`) and ``AssignLatePenalties``' plugin
+  set them, and one commit. The rows are nbgrader's (``Grade``, ``Comment``,
+  ``SubmittedNotebook``), so formgrader, ``Gradebook`` and the exports read them as before;
+* feedback is rendered by :class:`FeedbackPool`, processes of its own that run
+  :class:`~autograder.grading.feedback.FeedbackWriter` unchanged (the same converter,
+  preprocessors and files) once a notebook's transaction has committed;
+  :func:`drain` waits for them before the run ends, so later steps (overrides, late
+  penalties, the report) find every page written.
+
+:func:`record` saves a notebook's grades and writes it; :func:`scores`
+reads back what it saved without another connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+import weakref
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+import nbformat
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.exc import NoResultFound
+from nbgrader.api import (
+    Assignment,
+    BaseCell,
+    Comment,
+    Grade,
+    Gradebook,
+    MissingEntry,
+    Notebook,
+    SubmittedAssignment,
+    SubmittedNotebook,
+)
+from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+from nbgrader.preprocessors.base import NbGraderPreprocessor
+
+from autograder.grading import lifetime
+from autograder.grading.preprocessors.checkmetadata import CheckMetadata
+from autograder.nbgrader_cells import function_name
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from nbformat import NotebookNode
+
+    from autograder.grading.batch import RunFolder
+    from autograder.grading.intake import Submission
+    from autograder.grading.jobs import Executed
+    from autograder.grading.results import Outcome
+
+#: Processes that render feedback beside the grader's own (each takes a core while it renders).
+FEEDBACK_PROCESSES = max(1, min(4, (os.cpu_count() or 1) // 4))
+#: The phase under which a notebook's feedback rendering is timed, in the feedback process.
+FEEDBACK_RENDER = "feedback render"
+
+log = logging.getLogger(__name__)
+
+
+class _Rows:
+    """What ``SaveAutoGrades`` asks of a gradebook, answered from one notebook's rows fetched up front.
+
+    ``find_grade`` and ``find_comment`` return the rows of the notebook being saved, by cell
+    name, as nbgrader's do (``MissingEntry`` for a name it has none of); ``db.commit`` is
+    left to :meth:`Ledger.save`, which commits once.
+    """
+
+    class _NoCommit:
+        @staticmethod
+        def commit() -> None:
+            """One commit per notebook, made by :meth:`Ledger.save`."""
+
+    db = _NoCommit()
+
+    def __init__(self, grades: dict[str, Grade], comments: dict[str, Comment]) -> None:
+        self.grades, self.comments = grades, comments
+
+    def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str) -> Grade:
+        try:
+            return self.grades[grade_cell]
+        except KeyError:
+            raise MissingEntry(f"No such grade: {assignment}/{notebook}/{grade_cell} for {student}") from None
+
+    def find_comment(self, solution_cell: str, notebook: str, assignment: str, student: str) -> Comment:
+        try:
+            return self.comments[solution_cell]
+        except KeyError:
+            raise MissingEntry(f"No such comment: {assignment}/{notebook}/{solution_cell} for {student}") from None
+
+
+class SaveInOne(SaveAutoGrades):
+    """nbgrader's ``SaveAutoGrades`` (its ``_add_score`` and ``_add_comment``), on rows given, committing nothing.
+
+    Call :meth:`save` instead of the preprocessor: the caller owns the transaction.
+    """
+
+    def save(self, notebook: NotebookNode, resources: dict, rows: _Rows) -> None:
+        ids = resources["nbgrader"]
+        self.notebook_id, self.assignment_id, self.student_id = ids["notebook"], ids["assignment"], ids["student"]
+        self.gradebook = rows
+        NbGraderPreprocessor.preprocess(self, notebook, resources)  # each cell's preprocess_cell, SaveAutoGrades'
+
+
+class Ledger:
+    """A run's gradebook, open for the run: each notebook's grades saved in one transaction.
+
+    Parameters
+    ----------
+    run : RunFolder
+        Its ``db_url`` and nbgrader ``config`` (the late-penalty plugin, ``AssignLatePenalties.plugin_class``).
+    """
+
+    def __init__(self, run: RunFolder) -> None:
+        self.gradebook = Gradebook(run.db_url)
+        self.saver = SaveInOne(config=run.config)
+        self.late = AssignLatePenalties(config=run.config)
+        self.late.init_plugin()
+        self.saved: dict[tuple[str, str], dict[str, float]] = {}
+
+    def close(self) -> None:
+        self.gradebook.close()
+
+    def save(self, submission: Submission, notebook: NotebookNode, resources: dict) -> dict[str, float]:
+        """Save an executed notebook's grades and late penalty, as ``SaveAutoGrades`` then ``AssignLatePenalties``.
+
+        Returns
+        -------
+        dict
+            ``{function: score}`` of its grade cells, as the gradebook now reads them.
+
+        Raises
+        ------
+        MissingEntry
+            When the gradebook has no such submitted notebook (it was not staged); nothing is saved.
+        """
+        db = self.gradebook.db
+        name = submission.assignment
+        try:
+            submitted = self._submitted(name, submission.student)
+            grades = {cell: grade for grade, cell in db.query(Grade, BaseCell.name)
+                      .join(BaseCell, BaseCell.id == Grade.cell_id).filter(Grade.notebook_id == submitted.id)}
+            comments = {cell: comment for comment, cell in db.query(Comment, BaseCell.name)
+                        .join(BaseCell, BaseCell.id == Comment.cell_id).filter(Comment.notebook_id == submitted.id)}
+            self.saver.save(notebook, resources, _Rows(grades, comments))
+            self._late_penalty(submitted, submission.student)
+            db.flush()
+            saved = {function_name(cell): float(score) for cell, score in db.query(BaseCell.name, Grade.score)
+                     .join(BaseCell, BaseCell.id == Grade.cell_id).filter(Grade.notebook_id == submitted.id)}
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+        self.saved[(submission.student, submission.assignment)] = saved
+        return saved
+
+    def _submitted(self, assignment: str, student: str) -> SubmittedNotebook:
+        """``find_submission_notebook``'s row, with its submission and assignment (the due date) in the same query."""
+        try:
+            return (self.gradebook.db.query(SubmittedNotebook)
+                    .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+                    .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+                    .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+                    .filter(Notebook.name == assignment, Assignment.name == assignment,
+                            SubmittedAssignment.student_id == student)
+                    .options(contains_eager(SubmittedNotebook.assignment).contains_eager(SubmittedAssignment.assignment))
+                    .one())
+        except NoResultFound:
+            raise MissingEntry(f"No such submitted notebook: {assignment}/{assignment} for {student}") from None
+
+    def _late_penalty(self, submitted, student: str) -> None:
+        """``AssignLatePenalties.preprocess``'s body, with its plugin and its check, on the open transaction."""
+        submitted.late_submission_penalty = None  # reset to None (zero), as nbgrader does
+        seconds_late = submitted.assignment.total_seconds_late
+        if seconds_late > 0:
+            self.gradebook.db.flush()
+            self.gradebook.db.expire(submitted, ["score"])  # the sum of the grades just set
+            penalty = self.late.plugin_inst.late_submission_penalty(student, submitted.score, seconds_late)
+            if penalty is not None:
+                submitted.late_submission_penalty = self.late._check_late_penalty(submitted, penalty)  # noqa: SLF001 - nbgrader's own check, reused
+
+
+_ledgers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_pools: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def ledger(run: RunFolder) -> Ledger:
+    """The run's :class:`Ledger`, opened at its first use (closed by :func:`drain`)."""
+    if run not in _ledgers:
+        _ledgers[run] = Ledger(run)
+    return _ledgers[run]
+
+
+def record(run: RunFolder, submission: Submission, executed: Executed) -> None:
+    """Save the grades of an executed notebook in one transaction, then write it (the graded marker).
+
+    What nbgrader's ``SaveAutoGrades``, ``AssignLatePenalties`` and ``CheckCellMetadata`` do
+    after executing, with the same rows and scores; the autograded notebook is written
+    atomically once the grades are committed, so an interrupted run leaves no notebook
+    whose grades are not saved.
+    """
+    autograded = run.folder("autograded", submission)
+    # the worker wrote it with nbformat.writes (validated there): parsed, not validated again
+    notebook = nbformat.v4.reads(executed.notebook)
+    resources = run.resources(submission, autograded)
+    CheckMetadata(config=run.config)(notebook, resources)
+    ledger(run).save(submission, notebook, resources)
+    target = autograded / f"{submission.assignment}.ipynb"
+    partial = target.with_suffix(".ipynb.partial")
+    # the bytes nbformat.write(notebook) gives: the worker's nbformat.writes, and a final newline
+    partial.write_text(executed.notebook if executed.notebook.endswith("\n") else executed.notebook + "\n",
+                       encoding="utf-8")
+    os.replace(partial, target)  # the graded marker appears only once grades are saved
+
+
+def scores(run: RunFolder, submission: Submission) -> dict[str, float]:
+    """Points per graded function, as :func:`record` saved them this run; else read from the gradebook."""
+    saved = _ledgers[run].saved.get((submission.student, submission.assignment)) if run in _ledgers else None
+    return dict(saved) if saved is not None else run.scores(submission)
+
+
+_writer = None
+
+
+def _start_feedback(parent: int, config) -> None:
+    """A feedback process's initializer: it dies with the grader, and makes the run's writer once."""
+    global _writer  # one writer per process: its exporter and templates made once
+    lifetime.die_with_parent(parent)
+    from autograder.grading.feedback import FeedbackWriter
+
+    _writer = FeedbackWriter(config)
+
+
+def _render(submission: Submission) -> float:
+    """In a feedback process: write one submission's feedback; return its seconds."""
+    started = time.perf_counter()
+    _writer.write(submission)
+    return time.perf_counter() - started
+
+
+class FeedbackPool:
+    """Processes that write feedback pages while the grader records the next notebooks.
+
+    Each runs :class:`~autograder.grading.feedback.FeedbackWriter` (nbgrader's
+    ``GenerateFeedback``, its ``GetGrades`` reading the committed grades), so a page is
+    what the grader's own process would have written.
+    """
+
+    def __init__(self, run: RunFolder, processes: int = FEEDBACK_PROCESSES) -> None:
+        # forked, as the batch's local workers are: a spawned process would run a caller's unguarded __main__
+        self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=_start_feedback, initargs=(os.getpid(), run.config))
+        self.pending: list[tuple[Future, Submission, Outcome]] = []
+
+    def send(self, submission: Submission, outcome: Outcome) -> None:
+        self.pending.append((self.pool.submit(_render, submission), submission, outcome))
+
+    def drain(self) -> None:
+        """Wait for every page; note on its outcome each that could not be written, and time each one that was."""
+        for future, submission, outcome in self.pending:
+            try:
+                seconds = future.result()
+            except Exception as error:  # noqa: BLE001 - FeedbackError or worse: the grades stand; the instructor hears
+                log.warning(f"{submission.student} / {submission.assignment}: no feedback: {error}")
+                outcome.problem = "; ".join(filter(None, [outcome.problem, "its feedback could not be written"]))
+            else:
+                if outcome.timings:
+                    outcome.timings[FEEDBACK_RENDER] = seconds
+        self.pending = []
+        self.pool.shutdown()
+
+
+def feedback(run: RunFolder, submission: Submission, outcome: Outcome) -> None:
+    """Have a submission's feedback written from its recorded notebook and grades (by :func:`drain`'s end)."""
+    if run not in _pools:
+        _pools[run] = FeedbackPool(run)
+    _pools[run].send(submission, outcome)
+
+
+def drain(run: RunFolder) -> None:
+    """Wait until every feedback page of the run is written, then close its pool and its gradebook."""
+    pool = _pools.pop(run, None)
+    if pool is not None:
+        pool.drain()
+    kept = _ledgers.pop(run, None)
+    if kept is not None:
+        kept.close()
