@@ -273,8 +273,8 @@ def summary(verdicts: Sequence[Verdict]) -> list[str]:
     sizes: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
     for verdict in verdicts:
         sizes[verdict.variant.assignment][verdict.variant.kind != MUTANT] += 1
-    for assignment, (mutants, alternatives) in sorted(sizes.items()):
-        lines.append(f"{assignment:<18} {mutants:>8} {alternatives:>13}")
+    for assignment, (mutant_count, alternative_count) in sorted(sizes.items()):
+        lines.append(f"{assignment:<18} {mutant_count:>8} {alternative_count:>13}")
     mutants = [v for v in verdicts if v.variant.kind == MUTANT]
     alternatives = [v for v in verdicts if v.variant.kind == ALTERNATIVE]
     lines.append(f"{'total':<18} {len(mutants):>8} {len(alternatives):>13}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
@@ -77,7 +77,8 @@ def graded_tests(assignment: str) -> dict[str, float]:
     dict
         ``{"test_<function>": points}``.
     """
-    return {grade_id(cell): float(nbgrader(cell).get("points", 0))
+    # nbgrader gives every graded cell a grade_id (its validator refuses one without).
+    return {cast(str, grade_id(cell)): float(nbgrader(cell).get("points", 0))
             for cell in _nbgrader_cells(assignment) if is_test(cell)}
 
 
@@ -135,8 +136,9 @@ def cell_roles(assignment: str) -> dict[str, list[str]]:
     roles: dict[str, list[str]] = {key: [] for key in ROLE_KEYS.values()}
     for cell in _nbgrader_cells(assignment):
         role = role_of(cell)
-        if role in ROLE_KEYS and grade_id(cell) is not None:
-            roles[ROLE_KEYS[role]].append(grade_id(cell))
+        cell_id = grade_id(cell)
+        if role in ROLE_KEYS and cell_id is not None:
+            roles[ROLE_KEYS[role]].append(cell_id)
     return roles
 
 

@@ -6,7 +6,7 @@ happens (the course root, the gradebook) are set by ``autograder.course`` at run
 time; everything here is policy.
 """
 
-c = get_config()  # noqa: F821 - injected by traitlets' config loader
+c = get_config()  # type: ignore[name-defined]  # noqa: F821 - injected by traitlets' config loader
 
 c.CourseDirectory.course_id = "bn_week"
 

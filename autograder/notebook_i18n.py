@@ -15,7 +15,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     PathLike = str | os.PathLike[str]
+
+#: A notebook as a dict (a NotebookNode stays one through translate_notebook's copy).
+_Notebook = TypeVar("_Notebook", bound=dict[str, Any])
 
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 # What a block is made of besides prose: math, inline code, links' targets, emphasis marks, numbers.
@@ -101,7 +104,7 @@ def notebook_messages(notebook: Mapping[str, Any]) -> list[str]:
     return list(seen)
 
 
-def translate_notebook(notebook: dict[str, Any], translate: Callable[[str], str | None]) -> dict[str, Any]:
+def translate_notebook(notebook: _Notebook, translate: Callable[[str], str | None]) -> _Notebook:
     """A copy of ``notebook`` whose markdown blocks are replaced by ``translate(text)`` where it gives one.
 
     ``translate`` returns the translation or a false value (the block stays English).
@@ -170,7 +173,7 @@ def translator(po_file: PathLike) -> Callable[[str], str | None]:
         message = catalog.get(text)
         if message is None or message.fuzzy or not message.string:
             return None
-        return message.string
+        return cast(str, message.string)  # the book's catalogues have no plural messages
 
     return translate
 

@@ -16,7 +16,7 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
@@ -76,7 +76,9 @@ def apply(run: RunFolder, outcomes: Sequence[Outcome], submissions: Mapping[tupl
         before = {}
     if deadlines is None and not overrides and not before:
         return []  # nothing to apply, nothing to undo: the gradebook is left alone
-    after, notes, used = {}, [], set()
+    after: dict[str, dict[str, Any]] = {}
+    notes: list[str] = []
+    used: set[tuple[str, str, str]] = set()
     for outcome in outcomes:
         submission = submissions.get((outcome.student, outcome.assignment))
         if submission is None:
@@ -89,7 +91,7 @@ def apply(run: RunFolder, outcomes: Sequence[Outcome], submissions: Mapping[tupl
             continue
         wanted = _overrides_for(overrides, submission)
         used.update((o.student, o.assignment, o.function) for o in wanted.values())
-        state = {"overrides": {f: [o.score, o.reason] for f, o in sorted(wanted.items())}}
+        state: dict[str, Any] = {"overrides": {f: [o.score, o.reason] for f, o in sorted(wanted.items())}}
         if deadlines is None and not wanted and key not in before:
             continue  # never adjusted: nothing to read back
         with Gradebook(run.db_url) as gradebook:

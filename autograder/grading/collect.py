@@ -22,7 +22,7 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from autograder.grading import archive, lms
 from autograder.grading.inert import printable
@@ -77,7 +77,8 @@ def assign_ids(names: Iterable[str]) -> dict[str, tuple[str, str]]:
     case-insensitive file system: the first name in sorted order keeps its id, every other
     gets its derived one (:func:`student_id`), with a note.
     """
-    ids, taken = {}, {}
+    ids: dict[str, tuple[str, str]] = {}
+    taken: dict[str, str] = {}
     for name in sorted(set(names)):
         safe, note = student_id(name)
         if safe.casefold() in taken:
@@ -262,8 +263,8 @@ def from_zip(source: Path, wanted: Sequence[str], output: PathLike) -> tuple[lis
                 if role == "upload":
                     notes += _unpack_upload(lms_zip, info, folder, scratch, budget)
                     continue
-                parts = [f"{assignment}.ipynb"] if role == "notebook" else claim.file.split("/")
-                if why := archive.extract(lms_zip, info, folder, parts, budget, archive.LMS_LIMITS):
+                written = [f"{assignment}.ipynb"] if role == "notebook" else claim.file.split("/")
+                if why := archive.extract(lms_zip, info, folder, written, budget, archive.LMS_LIMITS):
                     notes.append(f"not graded: {archive.entry_name(info)}: {why}")
     submissions = []
     for student in sorted(ids, key=lambda name: ids[name][0]):
@@ -271,8 +272,9 @@ def from_zip(source: Path, wanted: Sequence[str], output: PathLike) -> tuple[lis
         for assignment in wanted:
             claim = kept.get((ident, assignment)) or next(
                 (c for (i, _), c in sorted(kept.items(), key=lambda item: item[0]) if i == ident), None)
-            origin = {} if claim is None else {"lms": claim.lms, "lms_id": claim.lms_id, "late": claim.late,
-                                                "submitted": claim.submitted if (ident, assignment) in kept else ""}
+            origin: dict[str, Any] = {} if claim is None else {
+                "lms": claim.lms, "lms_id": claim.lms_id, "late": claim.late,
+                "submitted": claim.submitted if (ident, assignment) in kept else ""}
             submissions.append(Submission(ident, assignment, output / "submitted" / ident / assignment, **origin))
     return submissions, notes
 

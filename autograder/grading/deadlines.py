@@ -171,14 +171,15 @@ class Lateness:
 
     Attributes
     ----------
-    due, submitted : datetime or None
+    due : datetime
+    submitted : datetime or None
     seconds_late : float or None
         ``None`` when unknown (no submission time).
     marked : bool
         The LMS itself marked it late (Canvas's ``_LATE``).
     """
 
-    due: datetime | None
+    due: datetime
     submitted: datetime | None
     seconds_late: float | None
     marked: bool = False

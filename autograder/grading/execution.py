@@ -17,7 +17,7 @@ import tarfile
 import tempfile
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -118,7 +118,7 @@ def kernel_folders(ipc_directory: str, files: bytes, judge: KeptJudge | None = N
         every kernel its own working copy and socket folder, and the folder of the
         socket the judge calls the submission through.
     """
-    folders = {"submission": {"work": os.path.join(ipc_directory, "submission-work"),
+    folders: dict[str, Any] = {"submission": {"work": os.path.join(ipc_directory, "submission-work"),
                               "sockets": os.path.join(ipc_directory, "submission")}}
     os.makedirs(folders["submission"]["sockets"])
     unpack_folder(files, folders["submission"]["work"])

@@ -104,7 +104,7 @@ def _refuse_special(name: str, what: str) -> tuple[None, str, str]:
 
 def _entries(folder: Path) -> list[tuple[str, os.stat_result]]:
     """Up to :data:`MAX_ENTRIES` names in ``folder`` with their :func:`os.lstat`, sorted by name."""
-    found = []
+    found: list[tuple[str, os.stat_result]] = []
     with os.scandir(folder) as scan:
         for entry in scan:
             if len(found) >= MAX_ENTRIES:

@@ -21,7 +21,7 @@ import os
 import queue
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import zmq
 from jupyter_core.utils import ensure_async, run_sync
@@ -91,8 +91,9 @@ def prepare(client: NotebookClient) -> None:
 async def start(client: NotebookClient, env: dict[str, str] | None = None) -> None:
     """Start ``client``'s kernel (:func:`prepare` first) with ``env``, and wait until it answers."""
     await client.async_start_new_kernel(**({"env": env} if env else {}))
+    assert client.km is not None, "prepare() gave the client its kernel manager"
     client.kc = client.km.client()
-    await ensure_async(client.kc.start_channels())
+    client.kc.start_channels()  # synchronous in both of jupyter_client's clients
     await ready(client.kc, client.km, client.startup_timeout)
     client.kc.allow_stdin = False
 
@@ -136,7 +137,10 @@ async def ready(kc: KernelClient, km: KernelManager, timeout: float | None) -> N
 
 def alive(client: NotebookClient | None) -> bool:
     """Whether ``client`` has a kernel and it is running."""
-    return client is not None and client.km is not None and bool(run_sync(client.km.is_alive)())
+    if client is None or client.km is None:
+        return False
+    # nbclient types km as a KernelManager; it is an AsyncKernelManager, whose is_alive is a coroutine function.
+    return bool(run_sync(client.km.is_alive)())  # type: ignore[arg-type]  # nbclient's annotation of km
 
 
 async def end(km: KernelManager) -> None:
@@ -145,10 +149,11 @@ async def end(km: KernelManager) -> None:
     What is killed is the kernel's client process (:mod:`autograder.sandbox.zygote`), as
     jupyter_client's immediate shutdown does; the zygote then kills the kernel itself.
     """
-    process = getattr(km.provisioner, "process", None)
-    if process is None or process.poll() is not None:
+    provisioner = km.provisioner
+    process = getattr(provisioner, "process", None)
+    if provisioner is None or process is None or process.poll() is not None:
         return
-    await km.provisioner.kill()
+    await provisioner.kill()
     deadline = time.monotonic() + 5
     while process.poll() is None and time.monotonic() < deadline:
         await asyncio.sleep(0.002)
@@ -178,7 +183,9 @@ def kill(client: NotebookClient) -> None:
 
     Its client process is killed; the zygote then ends the kernel.
     """
-    client.km.provisioner.process.kill()
+    assert client.km is not None, "the caller checks that the client has a kernel"
+    # The provisioner is jupyter_client's LocalProvisioner, whose ``process`` (a Popen) the base class does not declare.
+    cast(Any, client.km.provisioner).process.kill()
 
 
 async def together(*coroutines: Coroutine[Any, Any, Any]) -> list:
@@ -234,6 +241,7 @@ def call_silently(client: NotebookClient, function: Callable[..., object], *argu
     RuntimeError
         If it failed there (or the kernel did not reply).
     """
+    assert client.kc is not None, "the client's kernel was started"
     reply = client.wait_for_reply(client.kc.execute(kernel_call(function, *arguments), silent=True,
                                                     store_history=False))
     if reply is None or reply["content"]["status"] != "ok":

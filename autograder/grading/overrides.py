@@ -54,7 +54,7 @@ def load(path: str | os.PathLike[str], assignments: list[str] | None = None) -> 
     try:
         with open(path, newline="", encoding="utf-8-sig") as file:
             rows = list(csv.DictReader(file))
-            header = rows and list(rows[0]) or []
+            header = list(rows[0]) if rows else []
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise ValueError(f"cannot read the overrides file {path}: {error}") from error
     if rows and not set(COLUMNS) <= set(header):

@@ -248,6 +248,7 @@ def _start_feedback(parent: int, config) -> None:
 def _render(submission: Submission) -> float:
     """In a feedback process: write one submission's feedback; return its seconds."""
     started = time.perf_counter()
+    assert _writer is not None, "the pool's initializer made it"
     _writer.write(submission)
     return time.perf_counter() - started
 

@@ -183,7 +183,8 @@ def write_html_report(outcomes: Sequence[Outcome], path: str | os.PathLike[str],
             f"(no notebook to grade: counted apart, not as 0 %), {len(failed)} the grader failed on, "
             f"{len(late)} late.</p>"]
     examples: dict[tuple[str, str, str], str] = {}
-    checks, mistakes = Counter(), Counter()
+    checks: Counter[tuple[str, str, str]] = Counter()
+    mistakes: Counter[tuple[str, str, str]] = Counter()
     for outcome in graded:
         if autograded is None:
             break
@@ -226,13 +227,14 @@ def write_html_report(outcomes: Sequence[Outcome], path: str | os.PathLike[str],
         body.append("<h2>Not graded</h2><p>Counted apart: these are in no pass rate or histogram.</p>" + _table(
             ["student", "assignment", "why"],
             [[html(o.student), html(o.assignment), html(o.problem or o.status)] for o in refused + failed]))
-    timed = [o for o in outcomes if o.lateness is not None and (o.lateness.late or o.lateness.seconds_late is None)]
+    timed = [(o, o.lateness) for o in outcomes
+             if o.lateness is not None and (o.lateness.late or o.lateness.seconds_late is None)]
     if timed:
         body.append("<h2>Late submissions</h2>" + _table(
             ["student", "assignment", "due (UTC)", "submitted (UTC)", "lateness", "penalty"],
-            [[html(o.student), html(o.assignment), html(o.lateness.due.strftime("%Y-%m-%d %H:%M")),
-              html(o.lateness.submitted.strftime("%Y-%m-%d %H:%M") if o.lateness.submitted else "unknown"),
-              html(o.lateness.describe()), f"{o.penalty:g}"] for o in timed]))
+            [[html(o.student), html(o.assignment), html(lateness.due.strftime("%Y-%m-%d %H:%M")),
+              html(lateness.submitted.strftime("%Y-%m-%d %H:%M") if lateness.submitted else "unknown"),
+              html(lateness.describe()), f"{o.penalty:g}"] for o, lateness in timed]))
     adjusted = [o for o in outcomes if o.overrides]
     if adjusted:
         body.append("<h2>Scores set by hand</h2>" + _table(

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import os
     from collections.abc import Mapping, Sequence
 
+    from autograder.grading.deadlines import Lateness
     from autograder.grading.intake import Submission
 
 # grades.csv columns before the per-function ones, and after them.
@@ -64,7 +65,7 @@ class Outcome:
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
     penalty: float = 0.0
-    lateness: object = None
+    lateness: Lateness | None = None
     overrides: list = field(default_factory=list)
 
     @property

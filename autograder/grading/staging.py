@@ -48,7 +48,7 @@ class _Kept:
 class KeptCells(OverwriteCells):
     """nbgrader's ``OverwriteCells`` (its per-cell steps, and the missing cells added) on a gradebook given."""
 
-    gradebook_given = None
+    gradebook_given: _Kept | None = None  # the run's gradebook, given by stage()
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         self.notebook_id = resources["nbgrader"]["notebook"]
@@ -64,10 +64,11 @@ class KeptCells(OverwriteCells):
 class KeptKernelspec(OverwriteKernelspec):
     """nbgrader's ``OverwriteKernelspec`` on a gradebook given: the source notebook's kernelspec wins."""
 
-    gradebook_given = None
+    gradebook_given: _Kept | None = None  # the run's gradebook, given by stage()
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         ids = resources["nbgrader"]
+        assert self.gradebook_given is not None, "stage() gives every kept step the gradebook"
         kernelspec = self.gradebook_given.find_notebook(ids["notebook"], ids["assignment"]).kernelspec
         if kernelspec:
             nb.metadata["kernelspec"] = json.loads(kernelspec)

@@ -35,7 +35,7 @@ import numbers
 import os
 import signal
 import socket
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsFloat, cast
 
 from autograder.kernel import wire
 from autograder.kernel.frames import below_ipython
@@ -256,7 +256,7 @@ def score_of(value: object) -> float | None:
     dtype = getattr(value, "dtype", None)
     if getattr(value, "shape", None) == () and getattr(dtype, "kind", "x") in ("i", "u", "f"):
         try:
-            return float(value)
+            return float(cast(SupportsFloat, value))  # a NumPy scalar or 0-d array of numbers
         except (TypeError, ValueError):
             return None
     return None

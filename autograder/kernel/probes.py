@@ -47,7 +47,7 @@ def named(name: str) -> Callable[..., Any] | None:
 
 
 #: Objects the judge refers to by handle: the layers and models it is testing.
-_kept = []
+_kept: list[object] = []
 
 
 def _namespace():
@@ -218,9 +218,9 @@ def layers(handle: int) -> list[dict[str, Any]]:
     student_class = _namespace().get("BatchNorm")
     described = []
     for layer in _nested_layers(_object(handle), include_self=False):
-        record = {"dense": isinstance(layer, tf.keras.layers.Dense),
-                  "batch_norm": isinstance(student_class, type) and isinstance(layer, student_class),
-                  "keras_batch_norm": isinstance(layer, tf.keras.layers.BatchNormalization)}
+        record: dict[str, Any] = {"dense": isinstance(layer, tf.keras.layers.Dense),
+                                  "batch_norm": isinstance(student_class, type) and isinstance(layer, student_class),
+                                  "keras_batch_norm": isinstance(layer, tf.keras.layers.BatchNormalization)}
         if record["dense"]:
             record.update(units=int(layer.units), use_bias=bool(layer.use_bias), kernel=_array(layer.kernel, "kernel"),
                           bias=_array(layer.bias, "bias") if layer.use_bias else None)

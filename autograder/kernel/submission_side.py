@@ -50,6 +50,7 @@ def serve_calls(seconds: float) -> None:
     seconds : float
         How long to wait for the judge to connect.
     """
+    assert _listener is not None, "listen() runs first, when the kernel is set up"
     _listener.settimeout(seconds)
     try:
         connection, _ = _listener.accept()

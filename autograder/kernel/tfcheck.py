@@ -35,12 +35,13 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
+    from types import ModuleType
 
     import numpy.typing as npt
 
@@ -56,7 +57,7 @@ GUARDED_MODULES = (
     "tensorflow", "tensorflow.nn", "tensorflow.math", "tensorflow.linalg", "tensorflow.random",
     "tensorflow.keras.layers", "tensorflow.keras.losses", "tensorflow.keras.optimizers",
 )
-_PRISTINE = {}
+_PRISTINE: dict[str, tuple[ModuleType, dict[str, Any]]] = {}
 
 
 def _snapshot():
@@ -188,7 +189,9 @@ def catalogue(language: str) -> list[Template]:
 
             with open(str(CATALOGUE).format(language=language), "rb") as file:
                 messages = read_po(file, charset="utf-8")
-            templates = [template(m.id, m.string) for m in messages if m.id and m.string and not m.fuzzy]
+            # The catalogue has no plural messages: every id and translation is one string.
+            templates = [template(cast(str, m.id), cast(str, m.string))
+                         for m in messages if m.id and m.string and not m.fuzzy]
         except (OSError, ImportError):
             pass
         _CATALOGUES[language] = sorted(templates, key=lambda t: -t.literal)
@@ -623,9 +626,10 @@ class Checks:
         text = f"{self.seed}/{purpose}"
         return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> 1
 
-    def cases(self, *args: Any, **kwargs: Any) -> list[Case]:
+    def cases(self, shapes: Sequence[Sequence[int]] = DEFAULT_SHAPES, dtypes: Sequence[type] = DEFAULT_DTYPES,
+              scales: Sequence[float] = DEFAULT_SCALES, *, name: str | None = None) -> list[Case]:
         """:func:`cases` for this test, seeded from the test's seed."""
-        return cases(*args, seed=self._derived("cases"), **kwargs)
+        return cases(shapes, dtypes, scales, seed=self._derived("cases"), name=name)
 
     def rng(self, purpose: str = "") -> np.random.Generator:
         """A generator for the test's other draws (``purpose`` names them), seeded from the test's seed."""

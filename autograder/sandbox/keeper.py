@@ -163,7 +163,12 @@ def give_up(problem: object, log: Callable[[str], object],
 def forward_signals(kernel_pid: int) -> None:
     """An interrupt goes to the kernel; a termination ends the kernel's whole tree, and the keeper."""
     signal.signal(signal.SIGINT, lambda *_: _forward(kernel_pid, signal.SIGINT))
-    signal.signal(signal.SIGTERM, lambda *_: (kill_tree(kernel_pid), os._exit(128 + signal.SIGTERM)))
+
+    def terminate(*_: object) -> NoReturn:
+        kill_tree(kernel_pid)
+        os._exit(128 + signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, terminate)
 
 
 def place(kernel_pid: int, cgroup: Cgroup | None, log: Callable[[str], object]) -> Cgroup | None:
@@ -198,7 +203,8 @@ def tree(kernel_pid: int) -> list[int]:
 def usage(pids: Iterable[int]) -> tuple[int, float]:
     """``(resident bytes, CPU seconds)`` summed over ``pids``, reaped children's CPU included."""
     page, ticks = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
-    resident = cpu = 0
+    resident = 0
+    cpu: float = 0
     for pid in pids:
         try:
             with open(f"/proc/{pid}/statm") as statm:

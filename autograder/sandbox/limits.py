@@ -171,7 +171,8 @@ def _check_fields(kind: type, data: object, what: str) -> None:
 
 
 #: The JSON type each field's annotation stands for (``limits`` is checked as its own dataclass).
-_FIELD_TYPES = {"int": (int, float), "str": str, "bool": bool, "tuple[str, ...]": list}
+_FIELD_TYPES: dict[str | type, type | tuple[type, ...]] = {
+    "int": (int, float), "str": str, "bool": bool, "tuple[str, ...]": list}
 
 
 @dataclass

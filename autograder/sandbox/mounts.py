@@ -162,8 +162,9 @@ def tensorflow_gpu_build() -> tuple[bool, bool]:
 
     try:
         spec = importlib.util.find_spec("tensorflow")
-        folder = os.path.dirname(spec.origin) if spec and spec.origin else None
-        with open(os.path.join(folder, "python", "platform", "build_info.py")) as file:
+        if not (spec and spec.origin):
+            return False, False
+        with open(os.path.join(os.path.dirname(spec.origin), "python", "platform", "build_info.py")) as file:
             text = file.read()
     except (OSError, TypeError, ValueError, ImportError):
         return False, False

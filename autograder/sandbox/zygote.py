@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import cast
 
 from autograder.sandbox import reasons
 
@@ -178,7 +179,7 @@ def serve(socket_path: str) -> None:
     listener.listen(64)
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
-    children = {}  # pid -> client connection
+    children: dict[int, socket.socket] = {}  # pid -> client connection
     started = 0
 
     while os.getppid() == parent:  # the grader that started us is gone: so are we
@@ -197,7 +198,7 @@ def serve(socket_path: str) -> None:
                 selector.register(connection, selectors.EVENT_READ, pid)
             else:  # the client hung up (it reads nothing else): kill its kernel
                 pid = key.data
-                if not key.fileobj.recv(1):
+                if not cast(socket.socket, key.fileobj).recv(1):  # registered below: a client connection
                     _kill(pid)
         _reap(children, selector)
     for pid in children:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from autograder.course import REPO
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def page_figures():
     return module
 
 
-def stale_figures(notebook: dict, translations: dict[str, dict[str, str]]) -> list[str]:
+def stale_figures(notebook: dict, translations: Mapping[str, Mapping[str, Mapping[str, str]]]) -> list[str]:
     """What in an executed page's figures differs from the current catalogs.
 
     Parameters
@@ -176,16 +176,29 @@ def build_edition(edition: Edition, builder: str = "html") -> subprocess.Complet
     return sphinx(builder, edition.site, edition.doctrees, edition.overrides)
 
 
-def build_book(editions: Sequence[Edition] = EDITIONS) -> subprocess.CompletedProcess[str]:
+class BookBuild(subprocess.CompletedProcess[str]):
+    """The editions' builds as one ``subprocess.CompletedProcess``, with each edition's wall time and log."""
+
+    def __init__(self, args: list[str], returncode: int, stdout: str, stderr: str, seconds: dict[str, float],
+                 logs: dict[str, str]) -> None:
+        super().__init__(args, returncode, stdout, stderr)
+        self.seconds = seconds  # wall seconds per edition, by language
+        self.logs = logs  # each edition's own log, by language
+
+
+def build_book(editions: Sequence[Edition] = EDITIONS) -> BookBuild:
     """Build every edition in turn (English first: it executes what changed; the others reuse it).
 
     Returns
     -------
-    subprocess.CompletedProcess
-        Their logs one after the other; the first non-zero exit status, else 0. Stops at a failure.
-        ``seconds`` and ``logs`` give each edition's wall time and log, by language.
+    BookBuild
+        A ``subprocess.CompletedProcess``: their logs one after the other; the first non-zero exit status, else 0.
+        Stops at a failure. ``seconds`` and ``logs`` give each edition's wall time and log, by language.
     """
-    stdout, stderr, seconds, logs = [], [], {}, {}
+    stdout: list[str] = []
+    stderr: list[str] = []
+    seconds: dict[str, float] = {}
+    logs: dict[str, str] = {}
     forget_stale_figures()
     for edition in editions:
         started = time.perf_counter()
@@ -196,11 +209,8 @@ def build_book(editions: Sequence[Edition] = EDITIONS) -> subprocess.CompletedPr
         stderr.append(result.stderr)
         if result.returncode != 0:
             break
-    combined = subprocess.CompletedProcess([e.language for e in editions], result.returncode,
-                                           "".join(stdout), "".join(stderr))
-    combined.seconds = seconds  # wall seconds per edition
-    combined.logs = logs  # each edition's own log
-    return combined
+    return BookBuild([e.language for e in editions], result.returncode, "".join(stdout), "".join(stderr),
+                     seconds, logs)
 
 
 def extract_messages() -> subprocess.CompletedProcess[str]:

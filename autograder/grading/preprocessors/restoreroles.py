@@ -33,7 +33,7 @@ from traitlets import List
 from autograder.nbgrader_cells import grade_id, is_test, nbgrader
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from nbformat import NotebookNode
 
@@ -45,7 +45,7 @@ ROLE_FIELDS = ("grade", "solution", "locked", "task", "points", "schema_version"
 
 def source_metadata(source_cells: Iterable[dict]) -> dict[str, dict]:
     """``{grade_id: nbgrader metadata}`` of the source notebook's cells (plain dicts)."""
-    return {grade_id(cell): dict(nbgrader(cell)) for cell in source_cells if isinstance(grade_id(cell), str)}
+    return {cell_id: dict(nbgrader(cell)) for cell in source_cells if isinstance(cell_id := grade_id(cell), str)}
 
 
 def restore(cells: list[NotebookNode], source: dict[str, dict]) -> list[str]:
@@ -108,10 +108,11 @@ class RestoreRoles(NbGraderPreprocessor):
     unless ``source_cells`` is set.
     """
 
-    source_cells = List(help="The source notebook's cells as dicts; the course's own by default").tag(config=True)
+    source_cells: List[dict] = List(
+        help="The source notebook's cells as dicts; the course's own by default").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        cells = self.source_cells
+        cells: Sequence[dict] = self.source_cells
         if not cells:
             from autograder.course import source_cells
 
