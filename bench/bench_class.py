@@ -245,7 +245,7 @@ def one_run(scratch, submissions, described, workers, cores, feedback, verbose=T
         and ``serial_cpu`` (the grader's CPU seconds a notebook over its whole run), ``identical``.
     """
     # nbgrader's autograde reads its course root's submitted/ folder: a copy of the class, per run
-    shutil.copytree(submissions[0].folder.parents[2], scratch / "plain" / "submitted")
+    shutil.copytree(submissions[0].folder.parents[1], scratch / "plain" / "submitted")
     plain_seconds, plain_scores, plain_each = plain_nbgrader(scratch / "plain", submissions)
     print(f"plain nbgrader autograde, sequential: {plain_seconds:.1f} s")
     cpu = main_cpu_seconds()
