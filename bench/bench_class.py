@@ -21,8 +21,9 @@ nbgrader (target: 10x in total), and the pipeline over the floor shared among th
 cores it used (target: 2.0 at most),
 then the floor by cell kind, where the pipeline's time went (its own timings,
 :mod:`autograder.grading.timing`), the grader's *serial cost* (what its own
-process spends per notebook: staging, recording, sending feedback off; and the
-CPU seconds of that process over the whole run), and the projection for 600,000
+process spends per notebook staging, recording and sending feedback off: wall seconds,
+which on one machine include waiting for the cores the workers hold, and CPU seconds;
+and the CPU seconds of that process over the whole run, start-up and releases included), and the projection for 600,000
 notebooks on 8, 64 and 512 Dask workers. With ``--repeat 3`` the class is graded
 three times and the medians of the speedup and of the ratio to the floor per core
 are printed (each ratio measured within one run). Heavy: run it alone.
@@ -185,15 +186,18 @@ def serial_cost(outcomes):
 
     Returns
     -------
-    (float, float, float)
-        Means over the notebooks this run executed of :data:`GRADER_PHASES`, of
+    (float, float, float, float)
+        Means over the notebooks this run executed of :data:`GRADER_PHASES` (wall), of the
+        grader's CPU in them (:attr:`~autograder.grading.results.Outcome.grader_cpu`), of
         :data:`HOST_PHASES` and of every other phase.
     """
-    means = mean_seconds([o.timings for o in outcomes])
+    timed = [o for o in outcomes if o.timings]
+    means = mean_seconds([o.timings for o in timed])
     own = sum(seconds for phase, seconds in means.items() if phase in GRADER_PHASES)
+    own_cpu = sum(o.grader_cpu for o in timed) / len(timed) if timed else 0.0
     host = sum(seconds for phase, seconds in means.items() if phase in HOST_PHASES)
     on_worker = sum(seconds for phase, seconds in means.items() if phase not in GRADER_PHASES + HOST_PHASES)
-    return own, host, on_worker
+    return own, own_cpu, host, on_worker
 
 
 def projection(outcomes, pipeline_per_notebook, cores, notebooks=PROJECTED_NOTEBOOKS,
@@ -203,19 +207,21 @@ def projection(outcomes, pipeline_per_notebook, cores, notebooks=PROJECTED_NOTEB
     A worker (one process, one core) executes a notebook in the seconds its phases
     took here; the grader's own process stages and records every notebook itself,
     one at a time, and its feedback processes render every page; so a cluster of
-    ``W`` workers takes ``N x max(serial, worker / W, render / F)``.
+    ``W`` workers takes ``N x max(serial, worker / W, render / F)``. The serial part is
+    the grader's wall seconds in its phases: here they include waiting for cores the
+    workers hold, which a grader on a host of its own does not (its CPU seconds are printed too).
 
     Returns
     -------
     list of str
         Lines to print.
     """
-    own, render, on_worker = serial_cost(outcomes)
+    own, own_cpu, render, on_worker = serial_cost(outcomes)
     hours = notebooks / 3600
     lines = [f"{notebooks:,} notebooks, this class's mix:",
              f"  this machine ({cores} cores, measured): {pipeline_per_notebook * hours:.1f} h",
              f"  serial (the grader's own process: stage, record{', send feedback' if render else ''}) "
-             f"S = {own * 1000:.1f} ms a notebook; a worker W1 = {on_worker:.2f} s a notebook"
+             f"S = {own * 1000:.1f} ms a notebook (of which CPU {own_cpu * 1000:.1f}); a worker W1 = {on_worker:.2f} s a notebook"
              + (f"; feedback render R = {render:.2f} s a notebook on F = {feedback_processes} processes" if render
                 else ""),
              "  T(W workers) = N x max(S, W1 / W" + (", R / F" if render else "") + ")"]
@@ -275,8 +281,9 @@ def one_run(scratch, submissions, described, workers, cores, feedback, verbose=T
     Returns
     -------
     dict
-        ``speedup`` and ``over_floor`` (pipeline over the floor per core), ``serial`` (s a notebook, phases)
-        and ``serial_cpu`` (the grader's CPU seconds a notebook over its whole run), ``identical``.
+        ``speedup`` and ``over_floor`` (pipeline over the floor per core), ``serial`` (s a notebook, phases),
+        ``serial_phases_cpu`` (its CPU in them), ``serial_cpu`` (the grader's CPU seconds a notebook over its
+        whole run), ``identical``.
     """
     # nbgrader's autograde reads its course root's submitted/ folder: a copy of the class, per run
     shutil.copytree(submissions[0].folder.parents[1], scratch / "plain" / "submitted")
@@ -295,14 +302,14 @@ def one_run(scratch, submissions, described, workers, cores, feedback, verbose=T
           f"(not timed: imports {measured.import_seconds:.1f} s, warm-up {measured.warm_up_seconds:.1f} s)")
     rows = per_assignment(submissions, plain_each, pipeline_seconds, outcomes, measured)
     total = rows[TOTAL]
-    own, render, _ = serial_cost(outcomes)
+    own, own_cpu, render, _ = serial_cost(outcomes)
     print()
     print(table(rows, cores))
     print(f"targets: speedup >= {TARGET_SPEEDUP:g}x in total; pipe/(floor/{cores}) <= {TARGET_OVER_FLOOR:g}. "
           f"Pipeline per assignment: its one run's wall time shared by execution seconds.")
     print()
     print(f"serial cost, the grader's own process: {own * 1000:.1f} ms a notebook (stage, record, feedback sent; "
-          f"target <= {TARGET_SERIAL * 1000:.0f}); its CPU over the whole run (start-up, intake, every thread): "
+          f"target <= {TARGET_SERIAL * 1000:.0f}), of which CPU {own_cpu * 1000:.1f} ms; its CPU over the whole run (start-up, intake, every thread): "
           f"{cpu / len(submissions) * 1000:.1f} ms a notebook"
           + (f"; feedback rendered beside it: {render * 1000:.0f} ms a notebook" if render else ""))
     if verbose:
@@ -332,7 +339,8 @@ def one_run(scratch, submissions, described, workers, cores, feedback, verbose=T
     for key, plain, ours in differences:
         print("  differs:", key, plain, ours)
     return {"speedup": total["plain"] / total["pipeline"], "over_floor": total["pipeline"] / (total["floor"] / cores),
-            "serial": own, "serial_cpu": cpu / len(submissions), "identical": identical}
+            "serial": own, "serial_phases_cpu": own_cpu, "serial_cpu": cpu / len(submissions),
+            "identical": identical}
 
 
 def main():
@@ -367,8 +375,10 @@ def main():
             print(f"\nover {args.repeat} runs (each ratio measured within its run):")
             for key, label, unit in (("speedup", "speedup over plain nbgrader", "x"),
                                      ("over_floor", f"pipeline over the floor per core (floor/{cores})", ""),
-                                     ("serial", "serial cost, ms a notebook", "")):
-                values = [r[key] * (1000 if key == "serial" else 1) for r in runs]
+                                     ("serial", "serial cost, ms a notebook (wall in its phases)", ""),
+                                     ("serial_phases_cpu", "serial cost, ms a notebook (CPU in its phases)", ""),
+                                     ("serial_cpu", "the grader's CPU over the whole run, ms a notebook", "")):
+                values = [r[key] * (1000 if key.startswith("serial") else 1) for r in runs]
                 print(f"  {label}: median {statistics.median(values):.2f}{unit} "
                       f"(runs: {', '.join(f'{v:.2f}' for v in values)})")
         if not all(r["identical"] for r in runs):

@@ -1,7 +1,11 @@
 """The two ways the grading benches grade a class: nbgrader's own autograde, and the BN Week pipeline.
 
 Both write a gradebook under a course root of their own; :func:`scores` reads
-either back, so that a bench can check the two agree point for point.
+either back, so that a bench can check the two agree point for point. Both find
+the assignments released into their gradebook before the clock starts (an
+instructor releases an assignment long before grading it), and both grade every
+submission of the class (the pipeline's output folder is new: nothing in it is
+graded yet).
 """
 
 import time
@@ -10,7 +14,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
 from autograder.course import assignments, nbgrader_config
-from autograder.grading.batch import grade
+from autograder.grading.batch import RunFolder, grade
 from autograder.release import release
 
 
@@ -55,6 +59,7 @@ def pipeline(root, submissions, workers, confined=True, feedback=False):
     (float, dict, list of Outcome)
         Wall seconds, the scores, and the pipeline's outcomes (each with its execution seconds).
     """
+    RunFolder(root).ensure_assignments(assignments())  # as plain_nbgrader's release, before the clock
     started = time.monotonic()
-    outcomes = grade(submissions, output=root, workers=workers, force=True, feedback=feedback, confined=confined)
+    outcomes = grade(submissions, output=root, workers=workers, feedback=feedback, confined=confined)
     return time.monotonic() - started, scores(f"sqlite:///{root / 'gradebook.db'}", submissions), outcomes

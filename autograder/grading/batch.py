@@ -4,16 +4,18 @@ nbgrader's ``autograde`` runs, per notebook: sanitize (restore test cells from
 the gradebook), execute, save grades. Here the same preprocessors run, split
 by what they touch:
 
-1. **stage and sanitize** (this process): copy the submission into nbgrader's
-   ``submitted/`` and ``autograded/`` folders, restore the course's helper files,
-   run nbgrader's sanitizing preprocessors (they only *read* the gradebook);
-2. **execute** (:mod:`autograder.grading.execution`, on workers): run the notebook in a
-   fresh warm kernel; no gradebook access, so workers can be processes here or
-   Dask workers on a cluster, sent a :class:`~autograder.grading.jobs.Job` and consumed in
-   completion order;
-3. **record** (this process, one notebook at a time): nbgrader's
-   ``SaveAutoGrades``, then the autograded notebook is written atomically, then
-   feedback. The gradebook has exactly one writer.
+1. **stage** (this process): read the submission (:mod:`autograder.grading.intake`),
+   copy it into nbgrader's ``submitted/`` and ``autograded/`` folders, restore the
+   course's helper files, pack them for a worker;
+2. **sanitize and execute** (:mod:`autograder.grading.execution`, on workers): nbgrader's
+   sanitizing steps, reading the source notebook from a snapshot taken once per assignment
+   (:mod:`autograder.grading.staging`), then the notebook in a fresh warm kernel; no
+   gradebook access, so workers can be processes here or Dask workers on a cluster, sent
+   a :class:`~autograder.grading.jobs.Job` and consumed in completion order;
+3. **record** (this process, one notebook at a time): the student's submission rows,
+   nbgrader's ``SaveAutoGrades`` and ``AssignLatePenalties`` in one transaction, then the
+   autograded notebook is written atomically, then feedback is sent off to be rendered.
+   The gradebook has exactly one writer.
 
 The three overlap: a few notebooks per worker are staged ahead (:data:`AHEAD`), and each is
 forgotten once recorded, so the grader's memory is the same for a class of 50 or of 1,000.
@@ -39,25 +41,15 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    ClearOutput,
-    DeduplicateIds,
-    OverwriteCells,
-    OverwriteKernelspec,
-    SaveAutoGrades,
-)
+from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 
 from autograder.course import SOLUTIONS, assignments, cell_roles, graded_tests, nbgrader_config
 from autograder.grading import execution, kept_judge, lifetime, recording, staging
 from autograder.grading.feedback import FeedbackWriter
-from autograder.grading.intake import GRADED, GRADER_ERROR, copy_ignore, find_notebook, read_notebook
+from autograder.grading.intake import GRADED, GRADER_ERROR, copy_ignore, find_notebook, read_submission
 from autograder.grading.jobs import ATTEMPTS, GIVE_UP, RAN, RETRY, Attempt, Executed, Job, Judging, decide
 from autograder.grading.preprocessors.checkmetadata import CheckMetadata
-from autograder.grading.preprocessors.receipts import AddReceipts
-from autograder.grading.preprocessors.restoreroles import NOTES, RestoreRoles
 from autograder.grading.results import Outcome
 from autograder.grading.timing import FEEDBACK, RECORD, STAGE, Stopwatch
 from autograder.nbgrader_cells import function_name
@@ -75,13 +67,8 @@ if TYPE_CHECKING:
     from autograder.sandbox.limits import Limits
 
 
-# nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order (its CheckCellMetadata as
-# CheckMetadata, the same checks with the schema compiled once), after RestoreRoles, which gives every
-# cell the source notebook's nbgrader metadata (nbgrader's steps raise on a submission's odd metadata);
-# receipts go on last, after OverwriteCells has restored the test cells.
-SANITIZE_STEPS = (RestoreRoles, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckMetadata,
-                  AddReceipts)
-# The tail of nbgrader's Autograde.autograde_preprocessors, after execution.
+# The tail of nbgrader's Autograde.autograde_preprocessors, after execution (recording.record does what
+# they do in one transaction; the worker checks the metadata).
 RECORD_STEPS = (SaveAutoGrades, AssignLatePenalties, CheckMetadata)
 #: Notebooks staged and not yet recorded, per worker slot: enough that a worker never waits for
 #: the grader to stage its next notebook, few enough that the grader's memory stays flat in the class size.
@@ -186,14 +173,13 @@ def notebook_language(notebook: NotebookNode) -> str:
     return "zh_CN" if isinstance(ours, dict) and ours.get("language") == "zh_CN" else "en"
 
 
-def stage(run: RunFolder, submission: Submission, notebook: NotebookNode) -> tuple[str, Path, list[str]]:
-    """Copy a submission into nbgrader's folders and sanitize it.
+def stage(run: RunFolder, submission: Submission, notebook: str) -> Path:
+    """Copy a submission, its notebook's text given, into nbgrader's folders (a worker sanitizes it).
 
     Returns
     -------
-    (str, Path, list of str)
-        The sanitized notebook JSON, the autograded folder, whose files the kernel will get,
-        and what sanitizing changed in the submission's cells, in words.
+    Path
+        The autograded folder, whose files the kernel will get.
     """
     submitted = run.folder("submitted", submission)
     if submitted.resolve() != submission.folder.resolve():
@@ -209,11 +195,8 @@ def stage(run: RunFolder, submission: Submission, notebook: NotebookNode) -> tup
         if helper.is_file() and helper.suffix != ".ipynb":
             (autograded / helper.name).unlink(missing_ok=True)  # never write through a student's link
             shutil.copy(helper, autograded / helper.name)
-    nbformat.write(notebook, submitted / f"{submission.assignment}.ipynb")
-    # on the run's open gradebook (autograder.grading.staging)
-    notebook, resources = staging.sanitize(run, submission, notebook, run.resources(submission, autograded),
-                                           SANITIZE_STEPS)
-    return nbformat.writes(notebook), autograded, resources.get(NOTES, [])
+    (submitted / f"{submission.assignment}.ipynb").write_text(notebook, encoding="utf-8")  # as handed in
+    return autograded
 
 
 def already_graded(run: RunFolder, submission: Submission) -> bool:
@@ -375,7 +358,8 @@ class _Batch:
         self.run, self.force, self.feedback = run, force, feedback
         self.job_options, self.worker_options = job_options, worker_options
         self.outcomes, self.watches = {}, {}
-        self.recorded, self.known = set(), set(assignments())
+        self.sources = {}  # assignment -> its SourceNotebook, read once from the gradebook
+        self.known = set(assignments())
         self.workers = None
         self.in_flight = {}  # future -> (submission, attempt)
 
@@ -405,10 +389,11 @@ class _Batch:
 
     def stage(self, stack, submission) -> bool:
         """Stage a submission and send it to the workers; return whether it went (else its outcome is final)."""
-        if submission.assignment in self.known and submission.assignment not in self.recorded:
+        if submission.assignment in self.known and submission.assignment not in self.sources:
             # just before its first submission: the first notebooks run while later assignments are recorded
             self.run.ensure_assignments([submission.assignment], force=self.force)
-            self.recorded.add(submission.assignment)
+            self.sources[submission.assignment] = staging.source_notebook(recording.ledger(self.run).gradebook,
+                                                                          submission.assignment)
         self.watches[submission] = watch = Stopwatch()
         with watch.phase(STAGE):
             try:
@@ -422,7 +407,7 @@ class _Batch:
             self.workers = Workers(stack, *self.worker_options)
         notebook_json, files, judging = staged
         job = Job(notebook_json, files, self.run.config, roles=cell_roles(submission.assignment), judging=judging,
-                  **self.job_options)
+                  source=self.sources[submission.assignment], student=submission.student, **self.job_options)
         self.send(submission, Attempt(job, 1, self.workers.generation))
         return True
 
@@ -481,7 +466,7 @@ def _finish(run, submission, outcome, executed, watch, feedback):
     with watch.phase(RECORD):
         recording.record(run, submission, executed)  # one transaction (autograder.grading.recording)
         outcome.scores = recording.scores(run, submission)
-    notes = [outcome.problem, executed.problem]
+    notes = [outcome.problem, *executed.notes, executed.problem]
     if feedback:
         with watch.phase(FEEDBACK):
             try:
@@ -489,6 +474,7 @@ def _finish(run, submission, outcome, executed, watch, feedback):
             except Exception as error:  # noqa: BLE001  (FeedbackError or worse: the grades stand; the instructor hears)
                 log.warning(f"{submission.student} / {submission.assignment}: no feedback: {error}")
                 notes.append("its feedback could not be written")
+    outcome.grader_cpu = watch.cpu
     watch.add(executed.timings)
     outcome.timings = watch.as_dict()
     outcome.seconds = executed.seconds
@@ -502,7 +488,8 @@ def _intake(run, submission, force):
     Returns
     -------
     (Outcome, (str, bytes, Judging) or None)
-        The outcome; the sanitized notebook's JSON, its folder's files, packed for a worker
+        The outcome; the notebook's text as handed in (:func:`~autograder.grading.intake.read_submission`),
+        its folder's files, packed for a worker
         (:func:`~autograder.grading.execution.pack_folder`), and what the judge is told
         (:meth:`RunFolder.judging`); or ``None``.
     """
@@ -513,9 +500,9 @@ def _intake(run, submission, force):
         outcome.scores = run.scores(submission)
         return outcome, None
     path, status, note = find_notebook(submission)
-    notebook = None
+    notebook, text = None, ""
     if path is not None:
-        notebook, read_status, problem = read_notebook(path, submission.assignment)
+        notebook, text, read_status, problem = read_submission(path, submission.assignment)
         if notebook is None:
             status, note = read_status, problem
     outcome.problem = note
@@ -523,10 +510,9 @@ def _intake(run, submission, force):
         outcome.status, outcome.scores = status, dict.fromkeys(possible, 0.0)
         return outcome, None
     judging = run.judging(submission, notebook)
-    notebook_json, autograded, restored = stage(run, submission, notebook)
-    outcome.problem = "; ".join(filter(None, [outcome.problem, *restored]))
+    autograded = stage(run, submission, text)
     files, left_out = execution.pack_folder(autograded)
     if left_out:
         outcome.problem = "; ".join(filter(None, [outcome.problem, "files too large for the grader, left out: "
                                                   + ", ".join(left_out)]))
-    return outcome, (notebook_json, files, judging)
+    return outcome, (text, files, judging)

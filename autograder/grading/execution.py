@@ -1,8 +1,9 @@
-"""The worker's whole job: execute one sanitized notebook and hand it back.
+"""The worker's whole job: sanitize one notebook, execute it, and hand it back.
 
-This step runs nbgrader's own execution preprocessors and nothing else; it
-reads and writes no gradebook, so any number of workers (local processes or
-Dask workers) can run it at once. Kernels come from a warm zygote
+This step runs nbgrader's own sanitizing steps (from a snapshot of the source
+notebook, :mod:`autograder.grading.staging`) and execution preprocessors, and
+nothing else; it reads and writes no gradebook, so any number of workers (local
+processes or Dask workers) can run it at once. Kernels come from a warm zygote
 (:mod:`autograder.sandbox.zygote`) unless ``warm=False``.
 """
 
@@ -24,18 +25,20 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import IgnorePattern, LimitOutput
 
 from autograder.course import COURSE_CODE
-from autograder.grading import kept_judge, kernels
+from autograder.grading import kept_judge, kernels, staging
 from autograder.grading.jobs import GRADER_FAULT, RAN, STOPPED, Executed, Job, Judging
+from autograder.grading.preprocessors.checkmetadata import CheckMetadata
 from autograder.grading.preprocessors.executeapart import ExecuteApart, GraderFault
 from autograder.grading.preprocessors.hidetestinternals import mark_unreached_tests
 from autograder.grading.preprocessors.receipts import CheckReceipts
 from autograder.grading.preprocessors.scorefromjudge import ScoreFromJudge
-from autograder.grading.timing import RECEIPTS, STEPS, Stopwatch
+from autograder.grading.timing import RECEIPTS, SANITIZE, STEPS, Stopwatch
 from autograder.kernel import remote
 from autograder.sandbox import cleanup, reasons
 from autograder.sandbox.limits import DEFAULT_LIMITS, Jail
 
 if TYPE_CHECKING:
+    from nbformat import NotebookNode
     from traitlets.config import Config
 
     from autograder.grading.kept_judge import KeptJudge
@@ -161,20 +164,46 @@ def execute(notebook_json: str, files: bytes, config: Config, warm: bool = True,
 
 
 def run(job: Job) -> Executed:
-    """Execute a sanitized submission notebook with the files of its folder: a worker's whole job.
+    """Sanitize a submitted notebook, then execute it with the files of its folder: a worker's whole job.
 
     Parameters
     ----------
     job : Job
-        The notebook, its folder's files, nbgrader's configuration and how to run it
-        (:class:`~autograder.grading.jobs.Job`).
+        The notebook, its folder's files, nbgrader's configuration, its source notebook and how
+        to run it (:class:`~autograder.grading.jobs.Job`).
 
     Returns
     -------
     Executed
         The executed notebook, and how it ended (:attr:`~autograder.grading.jobs.Executed.kind`):
-        it ran, the submission's kernel was stopped, or the grader failed.
+        it ran, the submission's kernel was stopped, or the grader failed (sanitizing included:
+        nothing of the submission has run then).
     """
+    stopwatch = Stopwatch()
+    started = time.monotonic()
+    failure = ""
+    with stopwatch.phase(SANITIZE):
+        try:
+            notebook, notes = sanitized(job)
+        except Exception as error:  # noqa: BLE001 - nbgrader's steps raise many kinds; never the batch's end
+            failure = f"the grader failed while sanitizing it ({type(error).__name__}: {str(error)[:300]})"
+    if failure:
+        return Executed(job.notebook, GRADER_FAULT, failure, time.monotonic() - started, stopwatch.as_dict())
+    executed = execute_sanitized(job, notebook, stopwatch)
+    return replace(executed, seconds=time.monotonic() - started, notes=tuple(notes))
+
+
+def sanitized(job: Job) -> tuple[NotebookNode, list[str]]:
+    """The job's notebook after nbgrader's sanitizing steps, and what they changed in words."""
+    notebook = nbformat.reads(job.notebook, as_version=4)
+    if job.source is None:
+        return notebook, []
+    ids = {"assignment": job.source.assignment, "notebook": job.source.assignment, "student": job.student}
+    return staging.sanitize(notebook, {"nbgrader": ids}, job.source, job.config)
+
+
+def execute_sanitized(job: Job, notebook: NotebookNode, stopwatch: Stopwatch) -> Executed:
+    """Execute a sanitized notebook as ``job`` says; :func:`run` without the sanitizing."""
     # Short, because socket paths are limited; the judge works in here, out of the submission's reach.
     ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-", dir=IPC_BASE)
     config = copy.deepcopy(job.config)  # Config.copy is shallow: the caller's sections stay as they are
@@ -204,12 +233,10 @@ def run(job: Job) -> Executed:
         kernel_env["submission"][remote.ENV_SOCKET] = socket_path  # opened before the kernel's first cell
         kernels.use_warm_kernels(config, folders["submission"]["sockets"], folders["judge"]["sockets"])
     config.ExecuteApart.kernel_env = kernel_env
-    notebook = nbformat.reads(job.notebook, as_version=4)
     work = folders["submission"]["work"]
     resources = {"metadata": {"path": work}}
     started = time.monotonic()
     kind, reason = RAN, ""
-    stopwatch = Stopwatch()
     judge_fit = False
     for step in EXECUTION_STEPS:
         try:
@@ -235,6 +262,12 @@ def run(job: Job) -> Executed:
             break
     if kind == RAN and (exit_reason := reasons.read(work)):  # killed while the judge was calling it
         kind, reason = ended(exit_reason, "", stopped="the submission's kernel was stopped")
+    if kind != GRADER_FAULT:
+        with stopwatch.phase(STEPS):
+            try:  # nbgrader's last step; the metadata is the course's own (RestoreRoles): a raise is the grader's
+                CheckMetadata(config=config)(notebook, resources)
+            except Exception as error:  # noqa: BLE001
+                kind, reason = GRADER_FAULT, f"the executed notebook's metadata is not valid ({error})"
     if judge is not None:
         kept_judge.release(judge, fit=judge_fit and kind == RAN)
     cleanup.remove_tree(ipc_directory)  # whatever a kernel left there: never an error, never this notebook's fault

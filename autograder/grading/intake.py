@@ -242,7 +242,13 @@ def read_regular(path: Path) -> bytes:
 
 
 def read_notebook(path: Path, assignment: str) -> tuple[nbformat.NotebookNode | None, str, str]:
-    """Parse a submitted notebook and check it belongs to ``assignment``.
+    """Parse a submitted notebook and check it belongs to ``assignment``: :func:`read_submission` without its text."""
+    notebook, _, status, problem = read_submission(path, assignment)
+    return notebook, status, problem
+
+
+def read_submission(path: Path, assignment: str) -> tuple[nbformat.NotebookNode | None, str, str, str]:
+    """Parse a submitted notebook, check it belongs to ``assignment``, and keep the text it was parsed from.
 
     The file is opened with ``O_NOFOLLOW | O_NONBLOCK`` and checked to be a regular file on
     the opened descriptor; at most :data:`MAX_NOTEBOOK_BYTES` are read, and a notebook with
@@ -250,36 +256,39 @@ def read_notebook(path: Path, assignment: str) -> tuple[nbformat.NotebookNode | 
 
     Returns
     -------
-    (NotebookNode or None, str, str)
-        The notebook, :data:`GRADED` and ""; or ``None``, the status that refuses it
-        and the problem in words.
+    (NotebookNode or None, str, str, str)
+        The notebook, its text (UTF-8, as handed in), :data:`GRADED` and ""; or ``None``, "",
+        the status that refuses it and the problem in words.
     """
     path = Path(path)
     name = printable(path.name)
     try:
         data = read_regular(path)
     except ValueError as error:
-        return None, TOO_LARGE, f"{TOO_LARGE}: not graded: {name}: {error}"
+        return None, "", TOO_LARGE, f"{TOO_LARGE}: not graded: {name}: {error}"
     except OSError as error:
-        return _refuse_special(path.name, printable(error.strerror or error))
+        _, status, problem = _refuse_special(path.name, printable(error.strerror or error))
+        return None, "", status, problem
     try:
         text = data.decode("utf-8")
         parsed = json.loads(text)
         cells = parsed.get("cells") if isinstance(parsed, dict) else None
         if isinstance(cells, list) and len(cells) > MAX_CELLS:  # counted before nbformat builds its nodes
-            return None, TOO_LARGE, f"{TOO_LARGE}: not graded: {name}: {len(cells)} cells, more than {MAX_CELLS}"
+            return None, "", TOO_LARGE, f"{TOO_LARGE}: not graded: {name}: {len(cells)} cells, more than {MAX_CELLS}"
         notebook = nbformat.reads(text, as_version=4)
         if not isinstance(notebook.get("cells"), list):
             raise ValueError("it has no list of cells")
         if len(notebook["cells"]) > MAX_CELLS:  # an old format's worksheets, converted
-            return None, TOO_LARGE, f"{TOO_LARGE}: not graded: {name}: {len(notebook['cells'])} cells, more than {MAX_CELLS}"
+            return None, "", TOO_LARGE, (f"{TOO_LARGE}: not graded: {name}: {len(notebook['cells'])} cells, "
+                                         f"more than {MAX_CELLS}")
         found = {grade_id(cell) for cell in notebook["cells"]}
     except Exception as error:  # noqa: BLE001 - nbformat raises many kinds on bad input
-        return None, CORRUPT_NOTEBOOK, (f"{CORRUPT_NOTEBOOK}: {name} is not a readable notebook "
-                                        f"({type(error).__name__}: {printable(str(error)[:300])})")
+        return None, "", CORRUPT_NOTEBOOK, (f"{CORRUPT_NOTEBOOK}: {name} is not a readable notebook "
+                                            f"({type(error).__name__}: {printable(str(error)[:300])})")
     expected = set(graded_tests(assignment))
     if expected and not expected & found:
         others = [other for other in assignments() if set(graded_tests(other)) & found]
         where = f" (it looks like {others[0]})" if others else ""
-        return None, WRONG_ASSIGNMENT, f"{WRONG_ASSIGNMENT}: the notebook has none of {assignment}'s test cells{where}"
-    return notebook, GRADED, ""
+        return None, "", WRONG_ASSIGNMENT, (f"{WRONG_ASSIGNMENT}: the notebook has none of {assignment}'s "
+                                            f"test cells{where}")
+    return notebook, text, GRADED, ""

@@ -22,6 +22,7 @@ from autograder.sandbox.limits import DEFAULT_LIMITS
 if TYPE_CHECKING:
     from traitlets.config import Config
 
+    from autograder.grading.staging import SourceNotebook
     from autograder.sandbox.limits import Limits
 
 #: How an executed notebook ended (:attr:`Executed.kind`); the last two are a kernel's exit reasons' kinds.
@@ -52,12 +53,13 @@ class Judging:
 
 @dataclass(frozen=True)
 class Job:
-    """One sanitized notebook and everything a worker needs to execute it.
+    """One submitted notebook and everything a worker needs to sanitize and execute it.
 
     Attributes
     ----------
     notebook : str
-        The notebook after nbgrader's sanitizing steps (test cells restored), as JSON.
+        The notebook as submitted (parsed and checked by intake), as JSON; already sanitized
+        when :attr:`source` is ``None``.
     files : bytes
         Its folder's files, packed (:func:`autograder.grading.execution.pack_folder`); the
         submission's kernel runs in a private copy of them.
@@ -79,6 +81,12 @@ class Job:
     keep_judge : bool
         With warm kernels, keep the judge for the worker's next notebook
         (:mod:`autograder.grading.kept_judge`).
+    source : SourceNotebook or None
+        The assignment's source notebook, read once from the gradebook: the worker sanitizes the
+        notebook with nbgrader's steps first (:func:`autograder.grading.staging.sanitize`).
+        ``None``: :attr:`notebook` is sanitized already.
+    student : str
+        The student's id, for nbgrader's steps.
     """
 
     notebook: str
@@ -90,6 +98,8 @@ class Job:
     warm: bool = True
     confined: bool = True
     keep_judge: bool = True
+    source: SourceNotebook | None = None
+    student: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +143,8 @@ class Executed:
         Wall time of the execution.
     timings : dict
         ``{phase: seconds}`` of the execution (:mod:`autograder.grading.timing`).
+    notes : tuple of str
+        What sanitizing changed in the submission's cells, in words, for its row.
     """
 
     notebook: str
@@ -140,6 +152,7 @@ class Executed:
     reason: str = ""
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -9,9 +9,11 @@ notebook, which bounds any cluster. Here, per run:
 
 * a :class:`Ledger` keeps one :class:`~nbgrader.api.Gradebook` open, so SQLAlchemy's
   compiled statements are reused, and saves each notebook in **one transaction**:
-  its grade and comment rows fetched in two queries, then nbgrader's own
-  ``SaveAutoGrades`` steps (:class:`SaveInOne`) and ``AssignLatePenalties``' plugin
-  set them, and one commit. The rows are nbgrader's (``Grade``, ``Comment``,
+  the student and the submission's rows made by nbgrader's own
+  ``update_or_create_student`` and ``update_or_create_submission`` (:class:`InTransaction`:
+  their commits only flush), its grade and comment rows fetched in two queries, then
+  nbgrader's own ``SaveAutoGrades`` steps (:class:`SaveInOne`) and ``AssignLatePenalties``'
+  plugin set them, and one commit. The rows are nbgrader's (``Grade``, ``Comment``,
   ``SubmittedNotebook``), so formgrader, ``Gradebook`` and the exports read them as before;
 * feedback is rendered by :class:`FeedbackPool`, processes of its own that run
   :class:`~autograder.grading.feedback.FeedbackWriter` unchanged (the same converter,
@@ -34,16 +36,12 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 import nbformat
-from sqlalchemy.orm import contains_eager
-from sqlalchemy.orm.exc import NoResultFound
 from nbgrader.api import (
-    Assignment,
     BaseCell,
     Comment,
     Grade,
     Gradebook,
     MissingEntry,
-    Notebook,
     SubmittedAssignment,
     SubmittedNotebook,
 )
@@ -51,7 +49,6 @@ from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 
 from autograder.grading import lifetime
-from autograder.grading.preprocessors.checkmetadata import CheckMetadata
 from autograder.nbgrader_cells import function_name
 
 if TYPE_CHECKING:
@@ -116,6 +113,38 @@ class SaveInOne(SaveAutoGrades):
         NbGraderPreprocessor.preprocess(self, notebook, resources)  # each cell's preprocess_cell, SaveAutoGrades'
 
 
+class _Flushing:
+    """A session whose ``commit`` only flushes: the caller's transaction stays open."""
+
+    def __init__(self, session) -> None:
+        self.session = session
+
+    def commit(self) -> None:
+        self.session.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self.session, name)
+
+
+class InTransaction:
+    """A gradebook whose methods are nbgrader's own, run on the open transaction: their commits only flush.
+
+    ``Gradebook.update_or_create_submission`` commits as it goes; called on this, it adds
+    the same rows and leaves the commit to :meth:`Ledger.save`, which saves the grades in
+    the same transaction.
+    """
+
+    def __init__(self, gradebook: Gradebook) -> None:
+        self.gradebook = gradebook
+        self.db = _Flushing(gradebook.db)
+
+    def __getattr__(self, name: str):
+        member = getattr(Gradebook, name, None)
+        if callable(member):  # one of nbgrader's methods, its ``self`` this object (so its commits flush)
+            return member.__get__(self)
+        return getattr(self.gradebook, name)
+
+
 class Ledger:
     """A run's gradebook, open for the run: each notebook's grades saved in one transaction.
 
@@ -146,16 +175,18 @@ class Ledger:
         Raises
         ------
         MissingEntry
-            When the gradebook has no such submitted notebook (it was not staged); nothing is saved.
+            When the gradebook has no such assignment (it was not released); nothing is saved.
         """
         db = self.gradebook.db
         name = submission.assignment
         try:
-            submitted = self._submitted(name, submission.student)
-            grades = {cell: grade for grade, cell in db.query(Grade, BaseCell.name)
-                      .join(BaseCell, BaseCell.id == Grade.cell_id).filter(Grade.notebook_id == submitted.id)}
-            comments = {cell: comment for comment, cell in db.query(Comment, BaseCell.name)
-                        .join(BaseCell, BaseCell.id == Comment.cell_id).filter(Comment.notebook_id == submitted.id)}
+            uncommitted = InTransaction(self.gradebook)
+            uncommitted.update_or_create_student(submission.student)
+            row = uncommitted.update_or_create_submission(name, submission.student)
+            submitted = self._submitted(row, name)
+            # rows just made are in the session (their cells too, which add_submission read): no query
+            grades = {grade.cell.name: grade for grade in submitted.grades}
+            comments = {comment.cell.name: comment for comment in submitted.comments}
             self.saver.save(notebook, resources, _Rows(grades, comments))
             self._late_penalty(submitted, submission.student)
             db.flush()
@@ -168,19 +199,13 @@ class Ledger:
         self.saved[(submission.student, submission.assignment)] = saved
         return saved
 
-    def _submitted(self, assignment: str, student: str) -> SubmittedNotebook:
-        """``find_submission_notebook``'s row, with its submission and assignment (the due date) in the same query."""
-        try:
-            return (self.gradebook.db.query(SubmittedNotebook)
-                    .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
-                    .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
-                    .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
-                    .filter(Notebook.name == assignment, Assignment.name == assignment,
-                            SubmittedAssignment.student_id == student)
-                    .options(contains_eager(SubmittedNotebook.assignment).contains_eager(SubmittedAssignment.assignment))
-                    .one())
-        except NoResultFound:
-            raise MissingEntry(f"No such submitted notebook: {assignment}/{assignment} for {student}") from None
+    @staticmethod
+    def _submitted(row: SubmittedAssignment, assignment: str) -> SubmittedNotebook:
+        """The submission's notebook of that name (``find_submission_notebook``'s row)."""
+        for submitted in row.notebooks:
+            if submitted.notebook.name == assignment:
+                return submitted
+        raise MissingEntry(f"No such submitted notebook: {assignment}/{assignment} for {row.student_id}")
 
     def _late_penalty(self, submitted, student: str) -> None:
         """``AssignLatePenalties.preprocess``'s body, with its plugin and its check, on the open transaction."""
@@ -206,18 +231,17 @@ def ledger(run: RunFolder) -> Ledger:
 
 
 def record(run: RunFolder, submission: Submission, executed: Executed) -> None:
-    """Save the grades of an executed notebook in one transaction, then write it (the graded marker).
+    """Save the submission and the grades of an executed notebook in one transaction, then write it (the graded marker).
 
-    What nbgrader's ``SaveAutoGrades``, ``AssignLatePenalties`` and ``CheckCellMetadata`` do
-    after executing, with the same rows and scores; the autograded notebook is written
-    atomically once the grades are committed, so an interrupted run leaves no notebook
-    whose grades are not saved.
+    What nbgrader's staging (the student and the submission), ``SaveAutoGrades`` and
+    ``AssignLatePenalties`` do, with the same rows and scores (the worker ran
+    ``CheckCellMetadata``); the autograded notebook is written atomically once the grades
+    are committed, so an interrupted run leaves no notebook whose grades are not saved.
     """
     autograded = run.folder("autograded", submission)
     # the worker wrote it with nbformat.writes (validated there): parsed, not validated again
     notebook = nbformat.v4.reads(executed.notebook)
     resources = run.resources(submission, autograded)
-    CheckMetadata(config=run.config)(notebook, resources)
     ledger(run).save(submission, notebook, resources)
     target = autograded / f"{submission.assignment}.ipynb"
     partial = target.with_suffix(".ipynb.partial")

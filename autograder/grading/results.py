@@ -47,6 +47,9 @@ class Outcome:
     timings : dict
         ``{phase: seconds}`` of its grading, for notebooks this run executed
         (:mod:`autograder.grading.timing`); empty otherwise.
+    grader_cpu : float
+        CPU seconds the grader's own process spent on it (staging, recording, feedback sent
+        off): the part no number of workers shares.
     penalty : float
         Points taken for lateness (:mod:`autograder.grading.deadlines`); :attr:`total` is net of it.
     lateness : Lateness or None
@@ -64,6 +67,7 @@ class Outcome:
     problem: str = ""
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
+    grader_cpu: float = 0.0
     penalty: float = 0.0
     lateness: Lateness | None = None
     overrides: list = field(default_factory=list)

@@ -1,59 +1,151 @@
-"""Sanitizing a staged submission on the run's open gradebook, instead of three new connections a notebook.
+"""Sanitizing a submission on the worker, from a snapshot of its source notebook instead of the gradebook.
 
-nbgrader's ``OverwriteKernelspec`` and ``OverwriteCells`` each open the gradebook
-(a new engine, a look at every table, the course checked) to read the source
-notebook's kernelspec and cells, and staging opened it a third time to register the
-student and the submission: some 20 ms of the grader's own process per notebook,
-growing as SQLAlchemy's event registry grew with every engine. Here they run on the
-connection :func:`autograder.grading.recording.ledger` keeps for the run (its compiled
-statements reused), with nbgrader's own per-cell steps unchanged.
+nbgrader's ``OverwriteKernelspec`` and ``OverwriteCells`` read the source notebook's
+kernelspec and cells from the gradebook, so they used to run in the grader's own
+process, beside the gradebook's only writer: some 50 ms of that one process per
+notebook, which bounds any cluster. What they read never changes during a run, so the
+batch reads it once per assignment into a :class:`SourceNotebook` (frozen, it pickles),
+sends it with each :class:`~autograder.grading.jobs.Job`, and the worker runs every
+sanitizing step (:data:`STEPS`) before it executes the notebook (:func:`sanitize`).
+nbgrader's own per-cell steps run unchanged; :class:`SourceBook` answers the few
+questions they ask of a gradebook, in the order the gradebook answers them.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nbgrader.preprocessors import OverwriteCells, OverwriteKernelspec
+from nbgrader.api import MissingEntry
+from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 
-from autograder.grading import recording
+from autograder.grading.preprocessors.checkmetadata import CheckMetadata
+from autograder.grading.preprocessors.receipts import AddReceipts
+from autograder.grading.preprocessors.restoreroles import NOTES, RestoreRoles
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from nbformat import NotebookNode
     from nbgrader.api import Gradebook
+    from traitlets.config import Config
 
-    from autograder.grading.batch import RunFolder
-    from autograder.grading.intake import Submission
-
-
-class _Kept:
-    """A gradebook that a ``with`` block leaves open (the run's, closed by :func:`recording.drain`)."""
-
-    def __init__(self, gradebook: Gradebook) -> None:
-        self.gradebook = gradebook
-
-    def __getattr__(self, name: str):
-        return getattr(self.gradebook, name)
-
-    def __enter__(self) -> _Kept:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        return None
+#: nbgrader's Autograde.sanitize_preprocessors, in nbgrader's order (its CheckCellMetadata as
+#: CheckMetadata, the same checks with the schema compiled once), after RestoreRoles, which gives every
+#: cell the source notebook's nbgrader metadata (nbgrader's steps raise on a submission's odd metadata);
+#: receipts go on last, after OverwriteCells has restored the test cells.
+STEPS = (RestoreRoles, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckMetadata, AddReceipts)
 
 
-class KeptCells(OverwriteCells):
-    """nbgrader's ``OverwriteCells`` (its per-cell steps, and the missing cells added) on a gradebook given."""
+@dataclass(frozen=True)
+class SourceCell:
+    """A source cell as the gradebook holds it (nbgrader's ``SourceCell``)."""
 
-    gradebook_given: _Kept | None = None  # the run's gradebook, given by stage()
+    name: str
+    cell_type: str
+    locked: bool
+    checksum: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class GradedCell:
+    """A grade or task cell as the gradebook holds it: its name and its points."""
+
+    name: str
+    max_score: float
+
+
+@dataclass(frozen=True)
+class CellName:
+    """A solution cell as the gradebook holds it: its name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class SourceNotebook:
+    """What nbgrader's sanitizing steps read of an assignment's source notebook, read once from the gradebook.
+
+    Attributes
+    ----------
+    assignment : str
+        The assignment, and its one notebook's name.
+    kernelspec : str or None
+        The source notebook's kernelspec, as JSON.
+    source_cells : tuple of SourceCell
+    grade_cells, task_cells : tuple of GradedCell
+    solution_cells : tuple of CellName
+        Each in the order the gradebook gives them (nbgrader re-adds missing cells in that order).
+    """
+
+    assignment: str
+    kernelspec: str | None
+    source_cells: tuple[SourceCell, ...]
+    grade_cells: tuple[GradedCell, ...]
+    solution_cells: tuple[CellName, ...]
+    task_cells: tuple[GradedCell, ...]
+
+
+def source_notebook(gradebook: Gradebook, assignment: str) -> SourceNotebook:
+    """Read an assignment's :class:`SourceNotebook` from an open gradebook (the notebook is named as the assignment)."""
+    notebook = gradebook.find_notebook(assignment, assignment)
+    return SourceNotebook(
+        assignment=assignment,
+        kernelspec=notebook.kernelspec,
+        source_cells=tuple(SourceCell(c.name, c.cell_type, bool(c.locked), c.checksum, c.source)
+                           for c in notebook.source_cells),
+        grade_cells=tuple(GradedCell(c.name, float(c.max_score)) for c in notebook.grade_cells),
+        solution_cells=tuple(CellName(c.name) for c in notebook.solution_cells),
+        task_cells=tuple(GradedCell(c.name, float(c.max_score)) for c in notebook.task_cells),
+    )
+
+
+class SourceBook:
+    """The gradebook's answers to ``OverwriteCells`` and ``OverwriteKernelspec``, from a :class:`SourceNotebook`.
+
+    Each method raises ``MissingEntry`` where nbgrader's ``Gradebook`` does.
+    """
+
+    def __init__(self, source: SourceNotebook) -> None:
+        self.source = source
+        self.cells = {cell.name: cell for cell in source.source_cells}
+        self.graded = {cell.name: cell for cell in (*source.task_cells, *source.grade_cells)}  # a grade cell wins
+
+    def _check(self, notebook: str, assignment: str) -> None:
+        if (notebook, assignment) != (self.source.assignment, self.source.assignment):
+            raise MissingEntry(f"No such notebook: {assignment}/{notebook}")
+
+    def find_notebook(self, notebook: str, assignment: str) -> SourceNotebook:
+        self._check(notebook, assignment)
+        return self.source
+
+    def find_source_cell(self, name: str, notebook: str, assignment: str) -> SourceCell:
+        self._check(notebook, assignment)
+        try:
+            return self.cells[name]
+        except KeyError:
+            raise MissingEntry(f"No such source cell: {assignment}/{notebook}/{name}") from None
+
+    def find_graded_cell(self, name: str, notebook: str, assignment: str) -> GradedCell:
+        self._check(notebook, assignment)
+        try:
+            return self.graded[name]
+        except KeyError:
+            raise MissingEntry(f"No such grade cell: {assignment}/{notebook}/{name}") from None
+
+
+class SourceCells(OverwriteCells):
+    """nbgrader's ``OverwriteCells`` (its per-cell steps, and the missing cells added) on a :class:`SourceBook`."""
+
+    book: SourceBook | None = None  # given by sanitize()
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         self.notebook_id = resources["nbgrader"]["notebook"]
         self.assignment_id = resources["nbgrader"]["assignment"]
-        self.gradebook = self.gradebook_given
+        self.gradebook = self.book
         nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)  # OverwriteCells.preprocess_cell per cell
         if self.add_missing_cells:
             nb, resources = self.add_missing_grade_cells(nb, resources)
@@ -61,54 +153,50 @@ class KeptCells(OverwriteCells):
         return nb, resources
 
 
-class KeptKernelspec(OverwriteKernelspec):
-    """nbgrader's ``OverwriteKernelspec`` on a gradebook given: the source notebook's kernelspec wins."""
+class SourceKernelspec(OverwriteKernelspec):
+    """nbgrader's ``OverwriteKernelspec`` on a :class:`SourceBook`: the source notebook's kernelspec wins."""
 
-    gradebook_given: _Kept | None = None  # the run's gradebook, given by stage()
+    book: SourceBook | None = None  # given by sanitize()
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         ids = resources["nbgrader"]
-        assert self.gradebook_given is not None, "stage() gives every kept step the gradebook"
-        kernelspec = self.gradebook_given.find_notebook(ids["notebook"], ids["assignment"]).kernelspec
+        assert self.book is not None, "sanitize() gives every step that reads the source its book"
+        kernelspec = self.book.find_notebook(ids["notebook"], ids["assignment"]).kernelspec
         if kernelspec:
             nb.metadata["kernelspec"] = json.loads(kernelspec)
         return nb, resources
 
 
-#: nbgrader's steps that open the gradebook, and what runs instead on the run's open one.
-KEPT = {OverwriteCells: KeptCells, OverwriteKernelspec: KeptKernelspec}
+#: nbgrader's steps that open the gradebook, and what runs instead on a SourceBook.
+FROM_SOURCE = {OverwriteCells: SourceCells, OverwriteKernelspec: SourceKernelspec}
 
 
-def sanitize(run: RunFolder, submission: Submission, notebook: NotebookNode, resources: dict,
-             steps: Iterable[type]) -> tuple[NotebookNode, dict]:
-    """Register the student and the submission, then run ``steps`` (nbgrader's sanitizing) on the run's gradebook.
+def sanitize(notebook: NotebookNode, resources: dict, source: SourceNotebook, config: Config,
+             steps: Iterable[type] = STEPS) -> tuple[NotebookNode, list[str]]:
+    """Run nbgrader's sanitizing ``steps`` on a submitted notebook, reading the source from ``source``.
 
     Parameters
     ----------
-    run : RunFolder
-    submission : Submission
     notebook : NotebookNode
         The submitted notebook, sanitized in place.
     resources : dict
-        nbgrader's resources for it (:meth:`RunFolder.resources`).
+        nbgrader's resources for it: ``{"nbgrader": {"assignment", "notebook", "student"}, ...}``.
+    source : SourceNotebook
+        Its assignment's source notebook (:func:`source_notebook`).
+    config : traitlets.config.Config
+        nbgrader's configuration for the run.
     steps : list of preprocessor classes
-        In order; ``OverwriteCells`` and ``OverwriteKernelspec`` run as :data:`KEPT` says.
+        In order; ``OverwriteCells`` and ``OverwriteKernelspec`` run as :data:`FROM_SOURCE` says.
 
     Returns
     -------
-    (NotebookNode, dict)
-        The sanitized notebook and the resources the steps left.
+    (NotebookNode, list of str)
+        The sanitized notebook, and what sanitizing changed in the submission's cells, in words.
     """
-    gradebook = recording.ledger(run).gradebook
-    try:
-        gradebook.update_or_create_student(submission.student)
-        gradebook.update_or_create_submission(submission.assignment, submission.student)
-        kept = _Kept(gradebook)
-        for step in steps:
-            preprocessor = KEPT.get(step, step)(config=run.config)
-            if step in KEPT:
-                preprocessor.gradebook_given = kept
-            notebook, resources = preprocessor(notebook, resources)
-    finally:
-        gradebook.db.rollback()  # it only read since its last commit: no read transaction left open
-    return notebook, resources
+    book = SourceBook(source)
+    for step in steps:
+        preprocessor = FROM_SOURCE.get(step, step)(config=config)
+        if step in FROM_SOURCE:
+            preprocessor.book = book
+        notebook, resources = preprocessor(notebook, resources)
+    return notebook, list(resources.get(NOTES, []))

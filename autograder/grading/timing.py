@@ -20,20 +20,21 @@ if TYPE_CHECKING:
 
 
 #: The phases of one notebook, in the order it goes through them.
-STAGE = "stage"          # copy into nbgrader's folders, sanitize (the grader's process)
+STAGE = "stage"          # read the submission, copy it into nbgrader's folders (the grader's process)
+SANITIZE = "sanitize"    # nbgrader's sanitizing steps, on the worker (autograder.grading.staging)
 KERNELS = "kernels"      # start (and later stop) the submission's kernel and the judge, connect them
 SETUP = "setup"          # the locked setup cells, in both kernels
 STUDENT = "student"      # the student's cells and every other cell that is not a test
 TESTS = "tests"          # the autograded test cells, visible and hidden, in the judge (or split)
 RECEIPTS = "receipts"    # checking that every test cell ran to its end
-STEPS = "other steps"    # nbgrader's steps after execution (ignore stderr, clear metadata, limit output)
+STEPS = "other steps"    # nbgrader's steps after execution (ignore stderr, clear metadata, limit output, check)
 RECORD = "record"        # save the grades in the gradebook, write the autograded notebook
 FEEDBACK = "feedback"    # the student's feedback HTML
-PHASES = (STAGE, KERNELS, SETUP, STUDENT, TESTS, RECEIPTS, STEPS, RECORD, FEEDBACK)
+PHASES = (STAGE, SANITIZE, KERNELS, SETUP, STUDENT, TESTS, RECEIPTS, STEPS, RECORD, FEEDBACK)
 
 
 class Stopwatch:
-    """Seconds spent per phase, added up over the times each is entered.
+    """Seconds spent per phase, added up over the times each is entered; and the CPU seconds of this thread in them.
 
     >>> watch = Stopwatch()
     >>> with watch.phase(SETUP):
@@ -44,14 +45,16 @@ class Stopwatch:
 
     def __init__(self) -> None:
         self.seconds: defaultdict[str, float] = defaultdict(float)
+        self.cpu = 0.0  # this thread's CPU seconds in phases entered here (not those added)
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
             yield
         finally:
             self.seconds[name] += time.perf_counter() - started
+            self.cpu += time.thread_time() - cpu
 
     def add(self, seconds: Mapping[str, float]) -> None:
         """Add ``{phase: seconds}`` (another stopwatch's, say) to this one's."""

@@ -7,8 +7,8 @@ no CUDA initialised) and forks a brand-new kernel for each notebook. Every
 kernel is a fresh child of the zygote, never reused, so no submission's state
 can reach another's; the zygote itself never runs student code.
 
-Jupyter starts kernels from a kernelspec's ``argv``. Ours runs this module's
-*client* (``python -m autograder.sandbox.zygote connect -f {connection_file} ...``), a
+Jupyter starts kernels from a kernelspec's ``argv``. Ours runs the *client*
+(:mod:`autograder.sandbox.connect`, ``python -I -S connect.py -f {connection_file}``), a
 tiny process that asks the zygote for a kernel, forwards signals to it, and
 exits with the kernel's exit status, so ``jupyter_client`` can interrupt, kill
 and wait for it as for any kernel.
@@ -28,9 +28,8 @@ import tempfile
 import time
 from typing import cast
 
-from autograder.sandbox import reasons
-
-ENV_SOCKET = "BNWEEK_ZYGOTE"
+from autograder.sandbox import connect, reasons
+from autograder.sandbox.connect import ENV_SOCKET
 #: The pid of the process that started the zygote: it dies with that process (autograder.grading.lifetime).
 ENV_OWNER = "BNWEEK_ZYGOTE_OWNER"
 KERNEL_NAME = "bnweek-warm"
@@ -237,32 +236,6 @@ def _reap(children, selector):
         connection.close()
 
 
-# -- the client (the kernelspec's argv) ----------------------------------------------
-
-
-def connect(argv: list[str]) -> None:
-    """Ask the zygote for a kernel running ``argv``; relay signals; exit as it exits."""
-    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    client.connect(os.environ[ENV_SOCKET])
-    request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}
-    client.sendall((json.dumps(request) + "\n").encode())
-    replies = client.makefile()
-    pid = int(replies.readline())
-
-    def forward(signum, _frame):
-        try:
-            os.killpg(pid, signum) if signum != signal.SIGINT else os.kill(pid, signum)
-        except ProcessLookupError:
-            pass
-        if signum == signal.SIGTERM:
-            sys.exit(128 + signum)
-
-    signal.signal(signal.SIGINT, forward)
-    signal.signal(signal.SIGTERM, forward)
-    status = replies.readline().strip()
-    sys.exit(int(status) if status else 1)
-
-
 # -- the owner's side ---------------------------------------------------------------
 
 
@@ -339,7 +312,8 @@ class Zygote:
         spec_dir = os.path.join(self.directory, "kernels", KERNEL_NAME)
         os.makedirs(spec_dir)
         spec = {
-            "argv": [python, "-m", "autograder.sandbox.zygote", "connect", "-f", "{connection_file}"],
+            # standard library only, no site-packages scan: one starts per kernel (autograder.sandbox.connect)
+            "argv": [python, "-I", "-S", os.path.abspath(connect.__file__), "-f", "{connection_file}"],
             "display_name": "Python 3 (warm, BN Week grader)",
             "language": "python",
             "interrupt_mode": "signal",
@@ -379,7 +353,5 @@ if __name__ == "__main__":
     verb, rest = sys.argv[1], sys.argv[2:]
     if verb == "serve":
         serve(rest[0])
-    elif verb == "connect":
-        connect(rest)
     else:
-        sys.exit("usage: python -m autograder.sandbox.zygote serve SOCKET | connect ARGS...")
+        sys.exit("usage: python -m autograder.sandbox.zygote serve SOCKET")

@@ -8,6 +8,7 @@ gradebook, the autograded notebooks and the feedback pages with what nbgrader's 
 """
 
 import filecmp
+import pickle
 import re
 import shutil
 from datetime import datetime, timedelta
@@ -148,7 +149,8 @@ def test_the_late_cases_do_penalise(run, cells, tmp_path, empty_gradebook):
 
 
 def test_record_writes_the_notebook_nbformat_writes_once_the_grades_are_saved(run, cells, tmp_path, empty_gradebook):
-    """The autograded notebook's bytes are nbformat.write's; a submission the gradebook lacks saves and writes nothing."""
+    """The autograded notebook's bytes are nbformat.write's; a new student's rows are made in the same transaction;
+    a submission of an assignment the gradebook lacks saves and writes nothing."""
     run, submission = run
     run.db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     make_gradebook(empty_gradebook, run.db_url)
@@ -159,12 +161,22 @@ def test_record_writes_the_notebook_nbformat_writes_once_the_grades_are_saved(ru
     assert written.read_bytes() == (tmp_path / "expected.ipynb").read_bytes()
     assert recording.scores(run, submission) == {"f": 2.0, "g": 0.0}
 
-    stranger = Submission("bob", ASSIGNMENT, tmp_path)
-    (run.folder("autograded", stranger)).mkdir(parents=True)
+    newcomer = Submission("bob", ASSIGNMENT, tmp_path)
+    run.folder("autograded", newcomer).mkdir(parents=True)
+    recording.record(run, newcomer, Executed(nbformat.writes(notebook)))
+    with Gradebook(run.db_url) as gradebook:
+        assert {g.name: g.score for g in gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "bob").grades} \
+            == {g.name: g.score for g in gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "ada").grades}
+
+    before = rows(run.db_url)
+    stranger = Submission("carol", "never-released", tmp_path)
+    run.folder("autograded", stranger).mkdir(parents=True)
     with pytest.raises(MissingEntry):
         recording.record(run, stranger, Executed(nbformat.writes(notebook)))
-    assert not (run.folder("autograded", stranger) / f"{ASSIGNMENT}.ipynb").exists()
-    assert rows(run.db_url)["grades"][1][1] == 0.0  # ada's row untouched by bob's failure
+    assert not (run.folder("autograded", stranger) / "never-released.ipynb").exists()
+    assert rows(run.db_url) == before
+    with Gradebook(run.db_url) as gradebook:
+        assert sorted(student.id for student in gradebook.students) == ["ada", "bob"]  # not even carol's row
 
 
 def test_a_failed_save_leaves_no_half_written_rows(run, cells, tmp_path, empty_gradebook, monkeypatch):
@@ -265,12 +277,15 @@ def test_the_grader_records_what_nbgraders_steps_record(tmp_path):
         folder = f"feedback/{s.student}/{CH1}"
         assert filecmp.dircmp(ours / folder, theirs / folder).diff_files == []
 
-    # staging on the run's gradebook sanitizes as nbgrader's steps on fresh connections do
+    # sanitizing from the source's snapshot gives what nbgrader's steps reading the gradebook give
     s = submissions[2]
     notebook = nbformat.read(s.folder / f"{CH1}.ipynb", as_version=4)
     resources = run.resources(s, run.folder("autograded", s))
-    expected, _ = run.apply(batch.SANITIZE_STEPS, nbformat.from_dict(notebook), dict(resources))
-    sanitized, _ = staging.sanitize(run, s, nbformat.from_dict(notebook), dict(resources), batch.SANITIZE_STEPS)
+    expected, _ = run.apply(staging.STEPS, nbformat.from_dict(notebook), dict(resources))
+    with Gradebook(run.db_url) as gradebook:
+        source = pickle.loads(pickle.dumps(staging.source_notebook(gradebook, CH1)))  # as it travels to a worker
+    sanitized, _ = staging.sanitize(nbformat.from_dict(notebook), {"nbgrader": dict(resources["nbgrader"])}, source,
+                                    run.config)
     recording.drain(run)
     # the nonce is new for every call (AddReceipts), in the test cells and the notebook's metadata
     receipt = re.compile(r'bnweek-receipt [0-9a-f]+ |"bnweek_receipt": "[0-9a-f]+"')
