@@ -8,9 +8,9 @@ system releases it when the run ends in any way, a ``SIGKILL`` included, so a re
 never blocked by a lock left behind.
 
 A grader killed mid-batch (the OOM killer, a lost SSH session) must leave nothing
-running: its worker processes call :func:`die_with_parent` as they start (the pool's
-initializer, :func:`worker_started`), and the zygote does the same for itself
-(:mod:`autograder.sandbox.zygote`), whose kernels die with it.
+running: its worker processes call :func:`~autograder.sandbox.linux.die_with_parent` as
+they start (the pool's initializer, :func:`worker_started`), and the zygote does the same
+for itself and for each kernel's keeper (:mod:`autograder.sandbox.zygote`).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import contextlib
 import errno
 import fcntl
 import os
-import signal
-import sys
 import threading
 import time
 from typing import TYPE_CHECKING
+
+from autograder.sandbox.linux import die_with_parent
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -37,22 +37,6 @@ _held_lock = threading.Lock()
 
 class FolderBusy(RuntimeError):
     """Another grader holds this output folder."""
-
-
-def die_with_parent(parent: int | None = None) -> None:
-    """Have the kernel kill this process (``SIGKILL``) as soon as its parent ends.
-
-    Call it first thing in a child process; ``parent`` is the pid the child was started by.
-    If that process has already ended, this one ends at once: the signal would never come.
-    Elsewhere than on Linux it does nothing.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    import pyprctl
-
-    pyprctl.set_pdeathsig(signal.SIGKILL)
-    if parent is not None and os.getppid() != parent:
-        os._exit(1)
 
 
 def worker_started(parent: int, env: dict[str, str]) -> None:

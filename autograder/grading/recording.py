@@ -48,7 +48,7 @@ from nbgrader.api import (
 from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 
-from autograder.grading import lifetime
+from autograder.sandbox import linux
 from autograder.nbgrader_cells import function_name
 
 if TYPE_CHECKING:
@@ -263,7 +263,7 @@ _writer = None
 def _start_feedback(parent: int, config) -> None:
     """A feedback process's initializer: it dies with the grader, and makes the run's writer once."""
     global _writer  # one writer per process: its exporter and templates made once
-    lifetime.die_with_parent(parent)
+    linux.die_with_parent(parent)
     from autograder.grading.feedback import FeedbackWriter
 
     _writer = FeedbackWriter(config)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import os
+import signal
+import sys
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
@@ -69,3 +71,19 @@ def write_once(path: str, text: str) -> None:
         os.write(fd, text.encode())
     finally:
         os.close(fd)
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Have the kernel kill this process (``SIGKILL``) as soon as its parent ends.
+
+    Call it first thing in a child process; ``parent`` is the pid the child was started by.
+    If that process has already ended, this one ends at once: the signal would never come.
+    Elsewhere than on Linux it does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import pyprctl
+
+    pyprctl.set_pdeathsig(signal.SIGKILL)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)

@@ -28,7 +28,7 @@ import tempfile
 import time
 from typing import cast
 
-from autograder.sandbox import connect, reasons
+from autograder.sandbox import connect, linux, reasons
 from autograder.sandbox.connect import ENV_SOCKET
 #: The pid of the process that started the zygote: it dies with that process (autograder.grading.lifetime).
 ENV_OWNER = "BNWEEK_ZYGOTE_OWNER"
@@ -93,7 +93,6 @@ def _own_connection_file(argv, folder):
 
 def _start_kernel_child(request, log_directory, number):
     """In the forked child: confine a kernel as its jail says, watch it, and exit as it exits."""
-    import pyprctl
 
     from autograder.sandbox import jail as confinement
     from autograder.sandbox.keeper import CONFINEMENT_FAILED
@@ -103,9 +102,7 @@ def _start_kernel_child(request, log_directory, number):
     os.setsid()
     # The keeper dies with the zygote, and the kernel with its keeper (the kernel's own death
     # signal): nothing outlives a zygote that was killed.
-    pyprctl.set_pdeathsig(signal.SIGKILL)
-    if os.getppid() != zygote_pid:  # the zygote died before the signal was set
-        os._exit(1)
+    linux.die_with_parent(zygote_pid)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     env = dict(request["env"])
     reason_file = exit_reason_path(log_directory, request["cwd"])
@@ -160,12 +157,9 @@ def serve(socket_path: str) -> None:
     import gc
     import importlib
 
-    import pyprctl
 
     parent = int(os.environ.get(ENV_OWNER) or os.getppid())  # the grader, which may have died as we started
-    pyprctl.set_pdeathsig(signal.SIGKILL)  # killed with it, even while importing; its keepers follow
-    if os.getppid() != parent:
-        return
+    linux.die_with_parent(parent)  # killed with it, even while importing; its keepers follow
     for name in WARM_MODULES:
         importlib.import_module(name)
     # What is imported lives as long as a kernel does: out of the collector's sight, a full
