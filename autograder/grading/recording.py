@@ -11,9 +11,9 @@ notebook, which bounds any cluster. Here, per run:
   compiled statements are reused, and saves each notebook in **one transaction**:
   the student and the submission's rows made by nbgrader's own
   ``update_or_create_student`` and ``update_or_create_submission`` (:class:`InTransaction`:
-  their commits only flush), its grade and comment rows fetched in two queries, then
-  nbgrader's own ``SaveAutoGrades`` steps (:class:`SaveInOne`) and ``AssignLatePenalties``'
-  plugin set them, and one commit. The rows are nbgrader's (``Grade``, ``Comment``,
+  their commits only flush), its grade and comment rows taken from the submission's own
+  (no query when they were just made), then nbgrader's own ``SaveAutoGrades`` steps
+  (:class:`SaveInOne`) and ``AssignLatePenalties``' plugin set them, and one commit. The rows are nbgrader's (``Grade``, ``Comment``,
   ``SubmittedNotebook``), so formgrader, ``Gradebook`` and the exports read them as before;
 * feedback is rendered by :class:`FeedbackPool`, processes of its own that run
   :class:`~autograder.grading.feedback.FeedbackWriter` unchanged (the same converter,
