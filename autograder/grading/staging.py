@@ -118,23 +118,23 @@ class SourceBook:
         if (notebook, assignment) != (self.source.assignment, self.source.assignment):
             raise MissingEntry(f"No such notebook: {assignment}/{notebook}")
 
+    def _find(self, cells: dict, kind: str, name: str, notebook: str, assignment: str):
+        """``cells[name]`` of that notebook, or ``MissingEntry`` naming the ``kind`` of cell, as nbgrader's does."""
+        self._check(notebook, assignment)
+        try:
+            return cells[name]
+        except KeyError:
+            raise MissingEntry(f"No such {kind}: {assignment}/{notebook}/{name}") from None
+
     def find_notebook(self, notebook: str, assignment: str) -> SourceNotebook:
         self._check(notebook, assignment)
         return self.source
 
     def find_source_cell(self, name: str, notebook: str, assignment: str) -> SourceCell:
-        self._check(notebook, assignment)
-        try:
-            return self.cells[name]
-        except KeyError:
-            raise MissingEntry(f"No such source cell: {assignment}/{notebook}/{name}") from None
+        return self._find(self.cells, "source cell", name, notebook, assignment)
 
     def find_graded_cell(self, name: str, notebook: str, assignment: str) -> GradedCell:
-        self._check(notebook, assignment)
-        try:
-            return self.graded[name]
-        except KeyError:
-            raise MissingEntry(f"No such grade cell: {assignment}/{notebook}/{name}") from None
+        return self._find(self.graded, "grade cell", name, notebook, assignment)
 
 
 class SourceCells(OverwriteCells):
