@@ -8,9 +8,10 @@ notebook. A notebook's life with a kept judge, all of it here:
 
 1. :func:`take`: this thread's judge, if it still fits the notebook (same zygote,
    limits, confinement; young; alive), else a new one, with its folders made as new;
-2. :func:`reuse`: its running client, given the notebook; before the notebook's cells
-   it forgets the last one (:func:`forget`: a fresh namespace and execution count),
-   and the execution step then binds the new submission's proxies;
+2. :func:`reuse`: its running client, given the notebook; before the notebook's cells,
+   in the one call that prepares it, it forgets the last one (a fresh namespace and
+   execution count, :func:`autograder.kernel.judge_side.prepare`) and binds the new
+   submission's proxies;
 3. :func:`settle`: after the cells, whether it is fit for another notebook (:func:`fit`:
    alive, no judge cell out of time, no call that had to be stopped or could not
    connect); if so the running client stays with it;
@@ -171,11 +172,6 @@ def reuse(judge: KeptJudge | None, nb: NotebookNode) -> Execute | None:
         client.nb = nb
         client.reset_execution_trackers()
     return client
-
-
-def forget(client: Execute) -> None:
-    """In a kept judge's kernel, before a notebook: forget the last one (:func:`autograder.kernel.judge_side.forget`)."""
-    kernels.call_silently(client, judge_side.forget)
 
 
 def fit(client: Execute) -> bool:

@@ -209,8 +209,7 @@ def kernel_call(function: Callable[..., object], *arguments: object) -> str:
     ----------
     function : callable
         A function of :mod:`autograder.kernel.submission_side` (``listen``, ``serve_calls``)
-        or of :mod:`autograder.kernel.judge_side` (``install``, ``hang_up``, ``forget``,
-        ``fit_for_reuse``, ``stage_tests``, ``run_test``, ``configure_checks``).
+        or of :mod:`autograder.kernel.judge_side` (``prepare``, ``run_test``, ``hang_up``, ``fit_for_reuse``).
     *arguments
         Its arguments: literals (strings, numbers, and lists and dicts of them).
 

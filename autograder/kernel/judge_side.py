@@ -71,6 +71,11 @@ class Submission:
         self.broken = ""
         self.signalled = False  # a call had to be interrupted
         self.unreachable = False  # a call could not connect: a kept judge is then not kept (fit_for_reuse)
+        self.released = False  # this test cell's calls are over: the submission's kernel has moved on
+
+    def begin(self) -> None:
+        """Before a test cell: the submission's kernel serves its calls until :meth:`hang_up`."""
+        self.released = False
 
     def _connect(self, seconds):
         if self.connection is None:
@@ -87,7 +92,13 @@ class Submission:
         return self.connection
 
     def hang_up(self) -> None:
-        """End this test cell's calls, so that the submission's kernel moves on."""
+        """End this test cell's calls, so that the submission's kernel moves on; once per test cell.
+
+        A second hang-up would connect to a kernel no longer serving, and wait for its hello.
+        """
+        if self.released:
+            return
+        self.released = True
         if not self.broken:
             try:
                 self._connect(5)
@@ -219,7 +230,10 @@ def install(path: str, names: Iterable[str], call_seconds: float,
 
 
 def hang_up() -> None:
-    """In the judge, after each test cell: release the submission's kernel."""
+    """In the judge, after a test cell that did not end as cells do: release the submission's kernel.
+
+    :func:`run_test` hangs up as its cell ends, however it ends; this does nothing then.
+    """
     if _submission is not None:
         _submission.hang_up()
 
@@ -266,7 +280,8 @@ def run_test(index: int) -> float | None:
     """In the judge: run the code staged for test cell ``index`` in the kernel's namespace, below IPython's frames.
 
     The cell's lines show in tracebacks as any cell's do (:mod:`autograder.kernel.frames` says why
-    this is faster).
+    this is faster). As the cell ends, however it ends, the submission's kernel is released
+    (:func:`hang_up`), in the same execution: no call of its own.
 
     Returns
     -------
@@ -276,7 +291,12 @@ def run_test(index: int) -> float | None:
         value this returns); else ``None``, which shows nothing.
     """
     __tracebackhide__ = True
-    return score_of(below_ipython(_run_staged, index))
+    if _submission is not None:
+        _submission.begin()
+    try:
+        return score_of(below_ipython(_run_staged, index))
+    finally:
+        hang_up()
 
 
 def configure_checks(seed: int, language: str) -> None:
@@ -289,6 +309,21 @@ def configure_checks(seed: int, language: str) -> None:
 
     if hasattr(tfcheck, "configure"):
         tfcheck.configure(seed=int(seed), language=str(language))
+
+
+def prepare(path: str, names: Sequence[str], call_seconds: float, sources: dict[int, str], seed: int,
+            language: str, kept: bool = False) -> None:
+    """In the judge, before a notebook's cells: everything it needs, in one call from the grader.
+
+    A ``kept`` judge first forgets the last notebook (:func:`forget`); then the proxies are
+    bound (:func:`install`), the test cells' code staged (:func:`stage_tests`) and the
+    checks seeded (:func:`configure_checks`).
+    """
+    if kept:
+        forget()
+    install(path, names, call_seconds)
+    stage_tests({int(index): str(source) for index, source in sources.items()})
+    configure_checks(seed, language)
 
 
 def fit_for_reuse() -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 
 from autograder.kernel import wire
 from autograder.kernel.frames import below_ipython
@@ -62,9 +61,7 @@ def serve_calls(seconds: float) -> None:
             wire.send_frame(connection, wire.hello(os.getpid()))
             while True:
                 name, request = wire.read_request(wire.recv_frame(connection))
-                reply = below_ipython(answer, name, request)
-                sys.stdout.flush()
-                wire.send_frame(connection, reply)
+                wire.send_frame(connection, below_ipython(answer, name, request))
         except (EOFError, OSError, ValueError):
             return
 

@@ -51,6 +51,7 @@ from autograder.grading.preprocessors.hidetestinternals import HIDDEN_BEGIN
 from autograder.grading.preprocessors.scorefromjudge import VERDICTS, judge_verdict
 from autograder.grading.timing import KERNELS, SETUP, STUDENT, TESTS, Stopwatch
 from autograder.kernel import judge_side, submission_side
+from autograder.kernel.submission_side import ENV_SOCKET
 
 if TYPE_CHECKING:
     from jupyter_client import KernelManager
@@ -178,13 +179,11 @@ class ExecuteApart(Execute):
                 for client in starting.values():
                     kernels.prepare(client)
                 with self.stopwatch.phase(KERNELS):
-                    if judge is not None and "judge" not in starting:  # a kept judge forgets the last notebook
-                        kept_judge.forget(judge)
                     kernels.start_all(starting, self.kernel_env)  # at once: each start is mostly waiting
                     info = self.wait_for_reply(self.kc.kernel_info())
                     self.nb.metadata["language_info"] = info["content"]["language_info"]
                     if judge is not None:
-                        self._connect(judge)
+                        self._connect(judge, kept="judge" not in starting)
             except Exception as error:
                 raise GraderFault(f"a kernel could not start ({type(error).__name__}: {error})") from error
             roles = self.roles or {}
@@ -228,20 +227,21 @@ class ExecuteApart(Execute):
         judge._check_assign_resources({"metadata": {"path": self.judge_path}})  # noqa: SLF001  (sets its folder)
         return judge
 
-    def _connect(self, judge):
-        """Open the submission's socket for calls (before any of its cells run); bind the proxies in the judge.
+    def _connect(self, judge, kept):
+        """Open the submission's socket for calls (before any of its cells run); prepare the judge, in one call.
 
-        The judge also gets the code of every test cell it will run, so that each
-        cell's request names its cell and :func:`~autograder.kernel.judge_side.run_test`
-        runs it (below IPython's frames, :mod:`autograder.kernel.frames` says why).
+        A warm kernel opened its socket as it started (its environment names it). The
+        judge (a ``kept`` one first forgets the last notebook) binds the proxies and gets
+        the code of every test cell it will run, so that each cell's request names its
+        cell and :func:`~autograder.kernel.judge_side.run_test` runs it (below IPython's
+        frames, :mod:`autograder.kernel.frames` says why), and the notebook's seed.
         """
-        call_silently(self, submission_side.listen, self.socket_path)
-        call_silently(judge, judge_side.install, self.socket_path, list(self.roles.get("functions", [])),
-                      self.call_seconds)
-        call_silently(judge, judge_side.stage_tests, self._judged_sources())
+        if ENV_SOCKET not in self.kernel_env.get("submission", {}):
+            call_silently(self, submission_side.listen, self.socket_path)
         # A kept judge must not keep the last notebook's seed: without one, a fresh one.
         seed = self.seed if self.seed is not None else secrets.randbits(63)
-        call_silently(judge, judge_side.configure_checks, seed, self.language)
+        call_silently(judge, judge_side.prepare, self.socket_path, list(self.roles.get("functions", [])),
+                      self.call_seconds, self._judged_sources(), seed, self.language, kept)
 
     def _judged_sources(self):
         """``{cell index: code the judge runs}`` for the notebook's test cells (:func:`judged_source`)."""
@@ -311,10 +311,10 @@ class ExecuteApart(Execute):
             finally:
                 cell.source = source
             self.resources[VERDICTS][index] = judge_verdict(cell.outputs)  # the judge's outputs, and only those
-            call_silently(judge, judge_side.hang_up)
         except Exception as error:
             if not judge.km.is_alive():
                 raise GraderFault(f"the judge kernel died ({type(error).__name__}: {error})") from error
+            call_silently(judge, judge_side.hang_up)  # the cell did not end as cells do: release the submission
             raise
         self.wait_for_reply(serving)  # interrupts the kernel if it does not come back
         printed = run_sync(self._printed)(serving)
