@@ -11,6 +11,8 @@ import filecmp
 import pickle
 import re
 import shutil
+import sqlite3
+from contextlib import closing
 from datetime import datetime, timedelta
 
 import nbformat
@@ -209,6 +211,31 @@ def test_the_ledger_leaves_no_transaction_open(run, cells, tmp_path, empty_grade
         assert gradebook.find_student("carol").first_name == "Carol"
 
 
+def journal_mode(path):
+    """The journal mode SQLite reads from the file itself, through a connection of its own."""
+    with closing(sqlite3.connect(path)) as connection:
+        return connection.execute("PRAGMA journal_mode").fetchone()[0]
+
+
+def test_a_run_commits_to_a_write_ahead_log_and_leaves_one_plain_file(run, cells, tmp_path, empty_gradebook):
+    """While the run writes, is the gradebook in WAL mode (commits that wait for no disk, readable by another
+    connection), and once the run is drained is it a plain file again, with every grade in it and no log beside it?"""
+    run, submission = run
+    path = tmp_path / "gradebook.db"
+    run.db_url = f"sqlite:///{path}"
+    make_gradebook(empty_gradebook, run.db_url)
+    assert journal_mode(path) == "delete"
+    recording.ledger(run).save(submission, executed_notebook(cells, fail_b=True), run.resources(submission, tmp_path))
+    assert journal_mode(path) == "wal" and path.with_name("gradebook.db-wal").exists()
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("PRAGMA synchronous").fetchone()[0] == 2, "a connection's own setting: FULL"
+    assert rows(run.db_url)["notebook"][0] == 2.0  # another connection reads the committed grades meanwhile
+    recording.drain(run)
+    assert journal_mode(path) == "delete"
+    assert not path.with_name("gradebook.db-wal").exists() and not path.with_name("gradebook.db-shm").exists()
+    assert rows(run.db_url)["notebook"][0] == 2.0
+
+
 # ---- through the real grader ------------------------------------------------------------------------
 
 CH1 = "ch1_normalizing"
@@ -253,6 +280,8 @@ def test_the_grader_records_what_nbgraders_steps_record(tmp_path):
     totals = {o.student: o.total for o in outcomes}
     assert totals["reference"] == sum(outcomes[0].possible.values()) > totals["mistaken"] > 0, totals
     assert totals["blank"] == 0
+    assert journal_mode(ours / "gradebook.db") == "delete", "the run's gradebook is one plain file once it ends"
+    assert not (ours / "gradebook.db-wal").exists()
 
     # nbgrader's own steps, on the same executed notebooks, in a copy whose grades are wiped first
     theirs = tmp_path / "theirs"
