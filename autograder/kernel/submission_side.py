@@ -66,7 +66,7 @@ def serve_calls(seconds: float) -> None:
             return
 
 
-def answer(name: str, request: str) -> bytes:
+def answer(name: str, request: bytes) -> bytes:
     """Call the submission's function ``name`` with the encoded arguments.
 
     Returns

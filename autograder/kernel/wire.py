@@ -5,22 +5,23 @@ calls the student's functions in the submission's kernel (:mod:`autograder.kerne
 and the arguments of every call and everything the student's function returns cross a
 process boundary. What crosses is plain data: ``None``, booleans, numbers,
 strings, NumPy arrays and scalars, tensors (as arrays), and tuples, lists and
-dicts of these, as JSON; an array travels as its dtype, shape and raw bytes, and
-object arrays are refused, so nothing a submission sends can run code in the
-judge. Anything else arrives as an :class:`Unsupported` placeholder that fails
-every check it meets.
+dicts of these. An encoded tree is its structure as JSON, then the raw bytes of its
+arrays, each named in the JSON by its dtype, shape and place; object arrays are
+refused, so nothing a submission sends can run code in the judge. Anything else
+arrives as an :class:`Unsupported` placeholder that fails every check it meets.
 
 On the socket, every message is a *frame*: its length (8 bytes, network order), then
 its bytes. A connection opens with the submission's kernel's *hello* (its process id,
 which the judge signals to interrupt a call); then each call is a *request* (the
 function's name and its encoded arguments) answered by a *reply* (the encoded outcome
-and the arguments as the function left them).
+and the arguments as the function left them), each of two *parts*, every part its
+length and its bytes.
 """
 
 from __future__ import annotations
 
-import base64
 import json
+import math
 import struct
 from typing import TYPE_CHECKING, Any
 
@@ -72,8 +73,8 @@ def _is_tensor(value):
     return tf is not None and isinstance(value, (tf.Tensor, tf.Variable))
 
 
-def encode(tree: object, refs: Mapping[int, list[str | int]] | None = None) -> str:
-    """Encode a tree of plain data as one ASCII string.
+def encode(tree: object, refs: Mapping[int, list[str | int]] | None = None) -> bytes:
+    """Encode a tree of plain data: its structure as JSON, then its arrays' bytes.
 
     Parameters
     ----------
@@ -86,9 +87,18 @@ def encode(tree: object, refs: Mapping[int, list[str | int]] | None = None) -> s
 
     Returns
     -------
-    str
-        JSON.
+    bytes
+        The JSON's length (:data:`FRAME_HEADER`), the JSON, and the arrays' bytes one after another.
     """
+    buffers: list[bytes] = []
+    size = 0
+
+    def array(value):
+        nonlocal size
+        data = np.ascontiguousarray(value).tobytes()
+        buffers.append(data)
+        size += len(data)
+        return [value.dtype.str, list(value.shape), size - len(data), len(data)]
 
     def walk(value):
         if refs and isinstance(value, (np.ndarray, list, dict)) and id(value) in refs:
@@ -96,11 +106,11 @@ def encode(tree: object, refs: Mapping[int, list[str | int]] | None = None) -> s
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
         if isinstance(value, np.ndarray) and value.dtype.kind in PLAIN_KINDS:
-            return {"__array__": _array_fields(value)}
+            return {"__array__": array(value)}
         if isinstance(value, np.generic) and value.dtype.kind in PLAIN_KINDS:
-            return {"__scalar__": _array_fields(np.asarray(value))}
+            return {"__scalar__": array(np.asarray(value))}
         if _is_tensor(value):
-            return {"__tensor__": _array_fields(np.asarray(value.numpy()))}
+            return {"__tensor__": array(np.asarray(value.numpy()))}
         if isinstance(value, tuple):
             return {"__tuple__": [walk(item) for item in value]}
         if isinstance(value, list):
@@ -109,35 +119,38 @@ def encode(tree: object, refs: Mapping[int, list[str | int]] | None = None) -> s
             return {"__dict__": [[walk(key), walk(item)] for key, item in value.items()]}
         return {"__unsupported__": [type(value).__name__, repr(value)[:200]]}
 
-    return json.dumps(walk(tree))
+    structure = json.dumps(walk(tree)).encode()
+    return b"".join([FRAME_HEADER.pack(len(structure)), structure, *buffers])
 
 
-def _array_fields(array):
-    return [array.dtype.str, list(array.shape), base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")]
-
-
-def _array(fields):
-    """The array :func:`_array_fields` described; only plain numeric, boolean or text dtypes."""
+def _array(fields, data):
+    """The array :func:`encode` described by ``fields``, its bytes in ``data``; only plain dtypes, and only its bytes."""
     try:
-        dtype_text, shape, data = fields
+        dtype_text, shape, offset, size = fields
         dtype = np.dtype(str(dtype_text))
         if dtype.kind not in PLAIN_KINDS or dtype.fields is not None:
             raise WireError(f"an array of dtype {dtype} is not plain data")
-        shape = tuple(int(size) for size in shape)
-        return np.frombuffer(base64.b64decode(data, validate=True), dtype=dtype).reshape(shape).copy()
+        shape = tuple(int(length) for length in shape)
+        offset, size = int(offset), int(size)
+        count = math.prod(shape)
+        if min(*shape, offset, 0) < 0 or size != count * dtype.itemsize or offset + size > len(data):
+            raise WireError("an array whose bytes are not where it says")
+        if count == 0:
+            return np.empty(shape, dtype=dtype)
+        return np.frombuffer(data, dtype=dtype, count=count, offset=offset).reshape(shape).copy()
     except WireError:
         raise
     except Exception as error:  # noqa: BLE001  (any failure to decode is the sender's: an unreadable array)
         raise WireError(f"an unreadable array ({type(error).__name__})") from None
 
 
-def decode(text: str, args: object = None) -> Any:
+def decode(payload: bytes, args: object = None) -> Any:
     """Decode what :func:`encode` made, safely.
 
     Parameters
     ----------
-    text : str
-        The encoded payload.
+    payload : bytes
+        The encoded tree.
     args : object, optional
         The tree that ``{"__arg__": path}`` references point into.
 
@@ -150,10 +163,16 @@ def decode(text: str, args: object = None) -> Any:
     WireError
         If the payload is too large or not well-formed.
     """
-    if len(text) > MAX_PAYLOAD_BYTES:
+    if len(payload) > MAX_PAYLOAD_BYTES:
         raise WireError(f"more than {MAX_PAYLOAD_BYTES // 2**20} MiB of data")
+    if len(payload) < FRAME_HEADER.size:
+        raise WireError("unreadable data (too short)")
+    (length,) = FRAME_HEADER.unpack_from(payload)
+    if length > len(payload) - FRAME_HEADER.size:
+        raise WireError("unreadable data (its structure is cut short)")
+    data = memoryview(payload)[FRAME_HEADER.size + length:]
     try:
-        structure = json.loads(text)
+        structure = json.loads(payload[FRAME_HEADER.size:FRAME_HEADER.size + length])
     except (ValueError, RecursionError) as error:
         raise WireError(f"unreadable data ({type(error).__name__})") from None
 
@@ -166,13 +185,13 @@ def decode(text: str, args: object = None) -> Any:
             raise WireError("an unknown kind of value")
         (kind, body), = node.items()
         if kind == "__array__":
-            return _array(body)
+            return _array(body, data)
         if kind == "__scalar__":
-            return _array(body)[()]
+            return _array(body, data)[()]
         if kind == "__tensor__":
             import tensorflow as tf
 
-            return tf.constant(_array(body))
+            return tf.constant(_array(body, data))
         if kind == "__tuple__" and isinstance(body, list):
             return tuple(walk(item) for item in body)
         if kind == "__dict__" and isinstance(body, list):
@@ -304,15 +323,40 @@ def read_hello(connection: socket.socket) -> int:
     return int(recv_frame(connection, limit=MAX_HELLO_BYTES))
 
 
+def parts(*chunks: bytes) -> bytes:
+    """One message of several parts: each its length (:data:`FRAME_HEADER`), then its bytes."""
+    return b"".join(FRAME_HEADER.pack(len(chunk)) + chunk for chunk in chunks)
+
+
+def split(payload: bytes, count: int) -> list[bytes]:
+    """The ``count`` parts of a :func:`parts` message. Raises :class:`WireError` if it is not exactly that."""
+    found, at = [], 0
+    for _ in range(count):
+        if len(payload) - at < FRAME_HEADER.size:
+            raise WireError("a message with parts missing")
+        (size,) = FRAME_HEADER.unpack_from(payload, at)
+        at += FRAME_HEADER.size
+        if size > len(payload) - at:
+            raise WireError("a message whose part is cut short")
+        found.append(payload[at:at + size])
+        at += size
+    if at != len(payload):
+        raise WireError("a message with bytes after its parts")
+    return found
+
+
 def request(name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> bytes:
-    """A call of ``name(*args, **kwargs)``, encoded (:func:`encode`)."""
-    return json.dumps([name, encode([list(args), kwargs])]).encode()
+    """A call of ``name(*args, **kwargs)``: the name and the encoded ``[args, kwargs]`` (:func:`encode`)."""
+    return parts(name.encode(), encode([list(args), kwargs]))
 
 
-def read_request(payload: bytes) -> tuple[str, str]:
-    """``(name, encoded [args, kwargs])`` of a :func:`request`; the arguments are decoded by the callee."""
-    name, arguments = json.loads(payload)
-    return str(name), str(arguments)
+def read_request(payload: bytes) -> tuple[str, bytes]:
+    """``(name, encoded [args, kwargs])`` of a :func:`request`; the arguments are decoded by the callee.
+
+    Raises :class:`WireError` (a ``ValueError``) if it is not a request.
+    """
+    name, arguments = split(payload, 2)
+    return name.decode(), arguments
 
 
 def reply(outcome: dict[str, Any], call: list, refs: Mapping[int, list[str | int]]) -> bytes:
@@ -328,10 +372,10 @@ def reply(outcome: dict[str, Any], call: list, refs: Mapping[int, list[str | int
         :func:`mutable_paths` of ``call`` taken *before* the call: a result that is
         one of the arguments is sent as a reference to it.
     """
-    return json.dumps([encode(outcome, refs), encode(call)]).encode()
+    return parts(encode(outcome, refs), encode(call))
 
 
-def read_reply(payload: bytes) -> tuple[str, str]:
-    """``(encoded outcome, encoded arguments)`` of a :func:`reply`; raises ``ValueError`` or ``TypeError``."""
-    outcome, arguments = json.loads(payload)
+def read_reply(payload: bytes) -> tuple[bytes, bytes]:
+    """``(encoded outcome, encoded arguments)`` of a :func:`reply`; raises :class:`WireError` (a ``ValueError``)."""
+    outcome, arguments = split(payload, 2)
     return outcome, arguments

@@ -49,15 +49,39 @@ def test_what_is_not_plain_data_becomes_a_placeholder():
         assert isinstance(back, wire.Unsupported) and back.type_name == type(value).__name__
 
 
-@pytest.mark.parametrize("payload", [
-    "not json", json.dumps({"__array__": ["|O", [1], "AA=="]}), json.dumps({"__array__": ["<f8", [3], "AA=="]}),
-    json.dumps({"__pickle__": "x"}), json.dumps({"__array__": "a0"}), json.dumps({"__dict__": [[[1], 2]]}),
-    json.dumps({"__arg__": [5]}), "[" * 100000 + "]" * 100000,
+def payload(structure, data=b""):
+    """An encoded tree as :func:`wire.encode` lays one out: the JSON's length, the JSON (any text), the bytes."""
+    text = (structure if isinstance(structure, str) else json.dumps(structure)).encode()
+    return wire.FRAME_HEADER.pack(len(text)) + text + data
+
+
+EIGHT = bytes(8)
+
+
+@pytest.mark.parametrize("encoded", [
+    b"", b"short", wire.FRAME_HEADER.pack(100) + b"[]", payload("not json"),
+    payload({"__array__": ["|O", [1], 0, 8]}, EIGHT),  # an object array
+    payload({"__array__": ["<f8", [3], 0, 8]}, EIGHT),  # three floats in eight bytes
+    payload({"__array__": ["<f8", [1], 8, 8]}, EIGHT),  # bytes past the end
+    payload({"__array__": ["<f8", [-1], 0, -8]}, EIGHT), payload({"__array__": ["<f8", [1], -8, 8]}, EIGHT),
+    payload({"__array__": ["<f8", [2**40, 2**40], 0, 8]}, EIGHT),
+    payload({"__array__": [[1, 2], {}, "x", None]}, EIGHT), payload({"__array__": "a0"}),
+    payload({"__pickle__": "x"}), payload({"__dict__": [[[1], 2]]}), payload({"__arg__": [5]}),
+    payload("[" * 100000 + "]" * 100000),
 ])
-def test_malformed_payloads_are_refused(payload):
-    """Is a payload with object dtypes, wrong sizes, unknown kinds or deep nesting refused?"""
+def test_malformed_payloads_are_refused(encoded):
+    """Is a payload cut short, with object dtypes, arrays whose bytes are not where they say, unknown kinds or deep
+    nesting refused?"""
     with pytest.raises(wire.WireError):
-        wire.decode(payload, args=[])
+        wire.decode(encoded, args=[])
+
+
+def test_arrays_read_only_their_own_bytes():
+    """Do two arrays sent together each get their own bytes, and does an array never see the JSON?"""
+    first, second = np.arange(3.0), np.arange(4, dtype=np.int32)
+    back = wire.decode(wire.encode([first, {"b": second}]))
+    assert np.array_equal(back[0], first) and np.array_equal(back[1]["b"], second)
+    assert back[1]["b"].dtype == np.int32
 
 
 def test_payloads_have_a_size_limit(monkeypatch):
@@ -149,15 +173,17 @@ def test_a_reply_sends_a_returned_argument_as_a_reference_to_it():
     refs = wire.mutable_paths(call)  # taken before the call
     call[0][0]["seen"] = True  # what the function did to its argument
     outcome_text, arguments_text = wire.read_reply(wire.reply({"result": call[0][0]}, call, refs))
-    assert json.loads(outcome_text) == {"__dict__": [["result", {"__arg__": [0, 0]}]]}
+    assert outcome_text == payload({"__dict__": [["result", {"__arg__": [0, 0]}]]}), "a reference, not the dict"
     changed_args, _ = wire.decode(arguments_text)
     judges = [{"W": np.ones(2)}]
     wire.write_back(judges[0], changed_args[0])
     assert wire.decode(outcome_text, args=[judges, {}])["result"] is judges[0] and judges[0]["seen"] is True
 
 
-@pytest.mark.parametrize("payload", [b"not json", b"[1, 2, 3]", b"{}"])
-def test_a_malformed_reply_is_a_value_or_type_error(payload):
-    """Is a reply that is not two encoded trees refused with the errors the judge turns into 'not plain data'?"""
-    with pytest.raises((ValueError, TypeError)):
-        wire.read_reply(payload)
+@pytest.mark.parametrize("message", [b"not json", b"[1, 2, 3]", b"", wire.parts(b"one part"),
+                                     wire.parts(b"a", b"b", b"c"), wire.parts(b"a", b"b") + b"!",
+                                     wire.FRAME_HEADER.pack(2**40) + b"x"])
+def test_a_malformed_reply_is_a_value_error(message):
+    """Is a reply that is not exactly two parts refused with the error the judge turns into 'not plain data'?"""
+    with pytest.raises(ValueError):
+        wire.read_reply(message)
