@@ -54,7 +54,7 @@ from autograder.grading.results import Outcome
 from autograder.grading.timing import FEEDBACK, RECORD, STAGE, Stopwatch
 from autograder.nbgrader_cells import function_name
 from autograder.release import release
-from autograder.sandbox import zygote
+from autograder.sandbox import cleanup, zygote
 from autograder.sandbox.limits import DEFAULT_LIMITS
 
 if TYPE_CHECKING:
@@ -347,6 +347,8 @@ def grade(submissions: Sequence[Submission], *, output: str | os.PathLike[str], 
     """
     run = RunFolder(output, db_url)
     with lifetime.hold(run.root):
+        for folder in cleanup.sweep(execution.IPC_BASE):
+            log.info(f"removed {folder}, left by a grader process that died")
         return _Batch(run, force, feedback, dict(limits=limits, warm=warm, confined=confined),
                       (workers, scheduler, warm)).grade(submissions, progress)
 

@@ -205,7 +205,7 @@ def sanitized(job: Job) -> tuple[NotebookNode, list[str]]:
 def execute_sanitized(job: Job, notebook: NotebookNode, stopwatch: Stopwatch) -> Executed:
     """Execute a sanitized notebook as ``job`` says; :func:`run` without the sanitizing."""
     # Short, because socket paths are limited; the judge works in here, out of the submission's reach.
-    ipc_directory = tempfile.mkdtemp(prefix="bnweek-ipc-", dir=IPC_BASE)
+    ipc_directory = cleanup.temporary_folder("ipc", IPC_BASE)
     config = copy.deepcopy(job.config)  # Config.copy is shallow: the caller's sections stay as they are
     config.Execute.shutdown_kernel = "immediate"  # nothing in a finished kernel is worth waiting for
     limits = job.limits

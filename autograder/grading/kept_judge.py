@@ -119,7 +119,7 @@ def judge_limits(limits: Limits) -> Limits:
 
 
 def _new(key: tuple, directory: str) -> KeptJudge:
-    root = tempfile.mkdtemp(prefix="bnweek-judge-", dir=directory)
+    root = cleanup.temporary_folder("judge", directory)
     folders = {"root": root, "work": os.path.join(root, "work"), "sockets": os.path.join(root, "sockets"),
                "calls_root": os.path.join(root, "calls")}
     for name in ("work", "sockets", "calls_root"):

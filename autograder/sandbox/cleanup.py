@@ -8,12 +8,23 @@ to the grader's own files, FIFOs and sockets. :func:`remove_tree` and
 :func:`empty_folder` walk with file descriptors (``openat``), one folder open at a
 time, never follow a link, give each folder back its owner's permissions before
 entering it, and never raise: they say whether everything went.
+
+The grader's own temporary folders (a notebook's sockets, a kept judge's, the zygote's)
+are each named for the process that made it (:func:`temporary_folder`), which removes
+it when done. A process killed first (``SIGKILL`` of the grader takes its workers and
+zygote with it) cannot; the next grader on the machine removes what such dead processes
+left (:func:`sweep`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
+import tempfile
+
+#: The name of a temporary folder of :func:`temporary_folder`: its kind and the id of the process that made it.
+TEMPORARY = re.compile(r"bnweek-(ipc|judge|zygote)-(\d+)-")
 
 #: How many times a folder is read again when something reappeared in it (a writer still running).
 RESCANS = 3
@@ -159,3 +170,49 @@ def remove_tree(path: str | os.PathLike[str]) -> bool:
     finally:
         os.close(parent)
     return not os.path.lexists(path)
+
+
+def temporary_folder(kind: str, directory: str | None = None) -> str:
+    """A new private folder in ``directory`` (the system's temporary folder by default), named for this process.
+
+    ``kind`` is ``"ipc"``, ``"judge"`` or ``"zygote"``. The caller removes it when done;
+    if this process dies first, :func:`sweep` removes it.
+    """
+    return tempfile.mkdtemp(prefix=f"bnweek-{kind}-{os.getpid()}-", dir=directory)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def sweep(directory: str | None = None) -> list[str]:
+    """Remove the :func:`temporary_folder` folders in ``directory`` whose process is gone; return their paths.
+
+    Only this user's folders (not links) are touched. A folder whose process id has been
+    taken by another process since is left alone: kept too long, never removed too soon.
+    """
+    directory = directory or tempfile.gettempdir()
+    removed: list[str] = []
+    uid = os.getuid()
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        match = TEMPORARY.match(name)
+        if match is None or _alive(int(match.group(2))):
+            continue
+        path = os.path.join(directory, name)
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == uid and remove_tree(path):
+            removed.append(path)
+    return removed

@@ -24,11 +24,10 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from typing import cast
 
-from autograder.sandbox import connect, linux, reasons
+from autograder.sandbox import cleanup, connect, linux, reasons
 from autograder.sandbox.connect import ENV_SOCKET
 #: The pid of the process that started the zygote: it dies with that process (autograder.grading.lifetime).
 ENV_OWNER = "BNWEEK_ZYGOTE_OWNER"
@@ -264,7 +263,7 @@ class Zygote:
     """
 
     def __init__(self, python: str = sys.executable, wait: bool = True, blas_threads: int | None = None) -> None:
-        self.directory = tempfile.mkdtemp(prefix="bnweek-zygote-")
+        self.directory = cleanup.temporary_folder("zygote")
         self.socket_path = os.path.join(self.directory, "zygote.sock")
         self.python = python
         self._write_kernelspec(python)

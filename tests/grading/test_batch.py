@@ -15,10 +15,10 @@ import nbformat
 import pytest
 
 from autograder.course import source_notebook
-from autograder.grading import batch, command, lifetime
+from autograder.grading import batch, command, execution, lifetime
 from autograder.grading.intake import GRADED, GRADER_ERROR, Submission
 from autograder.nbgrader_cells import grade_id
-from autograder.sandbox import zygote
+from autograder.sandbox import cleanup, zygote
 
 pytestmark = pytest.mark.grading
 
@@ -200,6 +200,11 @@ def is_resource_tracker(pid):
         return False
 
 
+def temporary_folders():
+    """The grader processes' temporary folders now in the system's temporary folder."""
+    return {name for name in os.listdir(execution.IPC_BASE) if cleanup.TEMPORARY.match(name)}
+
+
 def grades(output):
     """``grades.csv`` of a run, without its timings."""
     with open(output / "grades.csv", encoding="utf-8") as file:
@@ -220,6 +225,7 @@ def test_a_killed_grader_leaves_nothing_running_nor_locked_and_a_rerun_grades_th
                                  "-o", str(output), "--workers", "2", "--no-feedback"], env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
+    before = temporary_folders()
     killed = grader(tmp_path / "out")
     lock, graded = tmp_path / "out" / lifetime.LOCK_FILE, tmp_path / "out" / "autograded"
     deadline = time.monotonic() + 600
@@ -237,9 +243,12 @@ def test_a_killed_grader_leaves_nothing_running_nor_locked_and_a_rerun_grades_th
     assert len(running) >= 4, "the grader, its zygote and its workers ran when it was killed"
     assert left_behind(token, wait=10) == [], "processes outlived the killed grader"
     assert "refusing to grade: another grader is already writing to" in refusal and refused_in < 60, refusal
+    left = temporary_folders() - before
+    assert left, "the killed grader's processes could not remove their temporary folders"
 
     rerun = grader(tmp_path / "out")
     assert rerun.wait(timeout=900) == 0, rerun.stdout.read()  # the dead grader's lock blocks nothing
+    assert not left & temporary_folders(), "the next grader removes what the killed one's processes left"
     uninterrupted = grader(tmp_path / "whole")
     assert uninterrupted.wait(timeout=900) == 0, uninterrupted.stdout.read()
     assert grades(tmp_path / "out") == grades(tmp_path / "whole")
