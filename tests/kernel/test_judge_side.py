@@ -9,6 +9,7 @@ judge side against a real submission's kernel (calls interrupted, a kernel that 
 import atexit
 import socket
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -114,6 +115,25 @@ def test_a_kernel_that_hangs_up_mid_call_breaks_the_line_for_good(submission):
     assert installed.broken == judge_side.KERNEL_STOPPED
     with pytest.raises(RuntimeError, match="stopped"):
         judge_side.fit_for_reuse()
+
+
+def test_a_test_cell_releases_the_submission_as_it_ends_and_only_once(submission, monkeypatch):
+    """Does run_test hang up as its cell ends, a failed assert included, so that the grader's own hang-up after it
+    connects to nothing (a second connection would wait for a hello that never comes)?"""
+    namespace = {}
+    installed = _install(submission([_reply({"result": 1})]), ["f"], namespace)
+
+    def failing_cell(index):
+        assert namespace["f"]() == 1
+        raise AssertionError("the test failed")
+
+    monkeypatch.setattr(judge_side, "_run_staged", failing_cell)
+    with pytest.raises(AssertionError, match="the test failed"):
+        judge_side.run_test(3)
+    assert installed.released and installed.connection is None
+    started = time.monotonic()
+    judge_side.hang_up()
+    assert time.monotonic() - started < 1 and not installed.unreachable, "a second hang-up connected again"
 
 
 def test_a_submission_that_cannot_be_reached_leaves_the_judge_unfit(tmp_path, monkeypatch):
