@@ -148,8 +148,37 @@ class InTransaction:
         return getattr(self.gradebook, name)
 
 
+#: File systems that share files between hosts, where SQLite's write-ahead log is not safe (its index is memory
+#: shared by the processes of one host); a gradebook there keeps SQLite's default journal.
+NETWORK_FILESYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs", "lustre",
+                                 "gpfs", "beegfs", "fuse.sshfs", "fuse.glusterfs", "fuse.cephfs", "fuse.s3fs"})
+
+
+def filesystem_type(path: str | os.PathLike[str]) -> str:
+    """The type of the file system that holds ``path`` (the deepest mount above it in ``/proc/self/mounts``).
+
+    Returns ``""`` where the mounts cannot be read (not Linux).
+    """
+    target = os.path.realpath(path)
+    deepest, kind = "", ""
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as mounts:
+            for line in mounts:
+                fields = line.split()
+                if len(fields) < 3:
+                    continue
+                point = fields[1].replace("\\040", " ")
+                inside = target == point or target.startswith(point.rstrip("/") + "/")
+                if inside and len(point) >= len(deepest):
+                    deepest, kind = point, fields[2]
+    except OSError:
+        return ""
+    return kind
+
+
 def write_ahead(engine: Engine) -> bool:
-    """Have a SQLite gradebook's commits wait for no disk while a run writes it; ``False`` for another database.
+    """Have a SQLite gradebook's commits wait for no disk while a run writes it; ``False`` for another database,
+    or one on a network file system (:data:`NETWORK_FILESYSTEMS`).
 
     Each notebook's transaction commits on its own, and in SQLite's default journal every
     commit waits for the disk several times (on a machine whose kernels are writing,
@@ -159,7 +188,10 @@ def write_ahead(engine: Engine) -> bool:
     A rerun then grades those notebooks again, since a notebook counts as graded only
     when the gradebook holds its submission (:func:`autograder.grading.batch.already_graded`).
     """
-    if engine.dialect.name != "sqlite":
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return False
+    if filesystem_type(os.path.dirname(os.path.abspath(database))) in NETWORK_FILESYSTEMS:
         return False
 
     def pragmas(connection, _record):

@@ -236,6 +236,24 @@ def test_a_run_commits_to_a_write_ahead_log_and_leaves_one_plain_file(run, cells
     assert rows(run.db_url)["notebook"][0] == 2.0
 
 
+def test_a_gradebook_on_a_network_file_system_keeps_the_default_journal(run, cells, tmp_path, empty_gradebook,
+                                                                         monkeypatch):
+    """Is the write-ahead log (whose index is one host's shared memory) left off where the folder is NFS's?"""
+    run, submission = run
+    path = tmp_path / "gradebook.db"
+    run.db_url = f"sqlite:///{path}"
+    make_gradebook(empty_gradebook, run.db_url)
+    monkeypatch.setattr(recording, "filesystem_type", lambda folder: "nfs4" if folder == str(tmp_path) else "ext4")
+    recording.ledger(run).save(submission, executed_notebook(cells), run.resources(submission, tmp_path))
+    assert journal_mode(path) == "delete" and not path.with_name("gradebook.db-wal").exists()
+    assert rows(run.db_url)["notebook"][0] == 5.0
+
+
+def test_the_file_system_type_is_the_deepest_mount_above_a_path():
+    assert recording.filesystem_type("/proc/self") == "proc"
+    assert recording.filesystem_type("/") not in ("", "proc")
+
+
 # ---- through the real grader ------------------------------------------------------------------------
 
 CH1 = "ch1_normalizing"
