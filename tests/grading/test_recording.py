@@ -250,6 +250,7 @@ def test_a_gradebook_on_a_network_file_system_keeps_the_default_journal(run, cel
 
 
 def test_the_file_system_type_is_the_deepest_mount_above_a_path():
+    """Is a path under /proc on proc (its own mount), not on the root file system above it?"""
     assert recording.filesystem_type("/proc/self") == "proc"
     assert recording.filesystem_type("/") not in ("", "proc")
 
