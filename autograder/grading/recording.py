@@ -51,6 +51,7 @@ from nbgrader.preprocessors.base import NbGraderPreprocessor
 from sqlalchemy import event
 
 from autograder.sandbox import linux
+from autograder.sandbox.mounts import mount_table
 from autograder.nbgrader_cells import function_name
 
 if TYPE_CHECKING:
@@ -155,25 +156,14 @@ NETWORK_FILESYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "
 
 
 def filesystem_type(path: str | os.PathLike[str]) -> str:
-    """The type of the file system that holds ``path`` (the deepest mount above it in ``/proc/self/mounts``).
-
-    Returns ``""`` where the mounts cannot be read (not Linux).
-    """
+    """The type of the file system that holds ``path`` (the deepest mount above it); ``""`` where none can be read."""
     target = os.path.realpath(path)
-    deepest, kind = "", ""
     try:
-        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as mounts:
-            for line in mounts:
-                fields = line.split()
-                if len(fields) < 3:
-                    continue
-                point = fields[1].replace("\\040", " ")
-                inside = target == point or target.startswith(point.rstrip("/") + "/")
-                if inside and len(point) >= len(deepest):
-                    deepest, kind = point, fields[2]
-    except OSError:
+        table = mount_table()
+    except (OSError, IndexError, ValueError):  # not Linux, or a table it cannot read
         return ""
-    return kind
+    above = [(point, kind) for point, kind in table if target == point or target.startswith(point.rstrip("/") + "/")]
+    return max(reversed(above), key=lambda mount: len(mount[0]), default=("", ""))[1]  # the last mount on a point shows
 
 
 def write_ahead(engine: Engine) -> bool:

@@ -298,14 +298,20 @@ def read_only_below(target: str, walk: bool = False) -> None:
                 raise
 
 
-def mount_points_below(target: str) -> list[str]:
-    """Mount points strictly below ``target`` in this mount namespace, outermost first."""
-    below = []
+def mount_table() -> list[tuple[str, str]]:
+    """``(mount point, file system type)`` of every mount in this mount namespace (``/proc/self/mountinfo``)."""
+    table = []
     with open("/proc/self/mountinfo") as file:
         for line in file:
-            point = re.sub(r"\\([0-7]{3})", lambda octal: chr(int(octal.group(1), 8)), line.split()[4])
-            if point.startswith(target.rstrip("/") + "/"):
-                below.append(point)
+            fields = line.split()
+            point = re.sub(r"\\([0-7]{3})", lambda octal: chr(int(octal.group(1), 8)), fields[4])
+            table.append((point, fields[fields.index("-") + 1]))  # the type follows the optional fields' end
+    return table
+
+
+def mount_points_below(target: str) -> list[str]:
+    """Mount points strictly below ``target`` in this mount namespace, outermost first."""
+    below = [point for point, _ in mount_table() if point.startswith(target.rstrip("/") + "/")]
     return sorted(set(below), key=lambda path: path.count("/"))
 
 
