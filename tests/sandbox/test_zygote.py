@@ -1,0 +1,68 @@
+"""The zygote's warm-up: what it imports and hides so that each forked kernel starts with less to do."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import types
+
+import pytest
+
+from autograder.sandbox import zygote
+
+
+def test_the_module_table_is_hidden_and_every_other_attribute_is_the_real_ones():
+    seen = zygote.SysWithoutModuleTable("sys")
+    assert dict(seen.modules) == {}
+    assert seen.version_info is sys.version_info
+    with pytest.raises(TypeError):
+        seen.modules["os"] = sys  # type: ignore[index]  # read-only: nothing fills it by mistake
+    original = sys.stdout
+    try:
+        sys.stdout = replaced = types.SimpleNamespace()  # ipykernel replaces sys.stdout after the fork
+        assert seen.stdout is replaced  # looked up as it is used, never a copy of the zygote's
+    finally:
+        sys.stdout = original
+
+
+def test_hide_module_table_gives_a_module_the_view():
+    module = types.ModuleType("ipkernel_like")
+    module.sys = sys  # type: ignore[attr-defined]
+    zygote.hide_module_table(module)
+    assert isinstance(module.sys, zygote.SysWithoutModuleTable)  # type: ignore[attr-defined]
+    assert module.sys.path is sys.path  # type: ignore[attr-defined]
+
+
+KERNEL_AFTER_WARM_UP = r"""
+import json, os, sys, tempfile
+from autograder.sandbox import zygote
+zygote.warm_up()
+import gc
+warm = set(sys.modules)
+from jupyter_client.connect import write_connection_file
+folder = tempfile.mkdtemp()
+connection, _ = write_connection_file(os.path.join(folder, "c.json"), transport="ipc", ip=os.path.join(folder, "k"))
+from ipykernel.kernelapp import IPKernelApp
+app = IPKernelApp.instance()
+app.initialize(["-f", connection])
+app.shell.run_cell("x = 1\nraise ValueError(x)", store_history=True)
+app.shell.run_cell("%reset -f", store_history=True)
+result = {"imported": sorted(set(sys.modules) - warm), "debugger_modules": len(app.kernel._kernel_modules),
+          "frozen": gc.get_freeze_count() > 0, "collecting": gc.isenabled()}
+with open(sys.argv[1], "w") as file:
+    json.dump(result, file)
+os._exit(0)
+"""
+
+
+@pytest.mark.grading
+def test_a_kernel_imports_nothing_the_warm_up_did_not_as_it_starts_and_shows_a_traceback(tmp_path):
+    out = tmp_path / "result.json"
+    subprocess.run([sys.executable, "-c", KERNEL_AFTER_WARM_UP, str(out)], check=True, timeout=300,
+                   capture_output=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    result = json.loads(out.read_text())
+    assert result["imported"] == []  # each would be imported again in every kernel
+    assert result["debugger_modules"] == 0  # the module walk that copies the shared pages did not happen
+    assert result["frozen"] and result["collecting"]  # the kernels get a working collector
