@@ -66,3 +66,29 @@ def test_a_kernel_imports_nothing_the_warm_up_did_not_as_it_starts_and_shows_a_t
     assert result["imported"] == []  # each would be imported again in every kernel
     assert result["debugger_modules"] == 0  # the module walk that copies the shared pages did not happen
     assert result["frozen"] and result["collecting"]  # the kernels get a working collector
+
+
+def _autogroup_nice():
+    try:
+        with open("/proc/self/autogroup") as file:  # "/autogroup-123 nice 5"
+            return int(file.read().split()[-1])
+    except OSError:
+        return None
+
+
+def test_a_kernel_session_runs_below_the_grader():
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # as the zygote's child does: a session of its own, then lower
+        os.close(read)
+        os.setsid()
+        zygote.below_the_grader()
+        os.write(write, json.dumps([os.nice(0), _autogroup_nice()]).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        niceness, session = json.loads(pipe.read())
+    os.waitpid(pid, 0)
+    assert niceness == os.nice(0) + zygote.KERNEL_NICENESS
+    if _autogroup_nice() is not None:  # where Linux schedules by session: the session's weight too
+        assert session == zygote.KERNEL_NICENESS
