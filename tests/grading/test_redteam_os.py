@@ -28,7 +28,7 @@ import pytest
 from autograder.course import EXERCISES, REPO, assignments, source_notebook
 from autograder.sandbox import cleanup
 from autograder.sandbox.limits import DEFAULT_LIMITS
-from autograder.sandbox.zygote import UID_BASE
+from autograder.sandbox.zygote import KERNEL_NICENESS, UID_BASE
 
 pytestmark = [pytest.mark.grading,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="confinement is Linux's")]
@@ -315,6 +315,19 @@ for folder, subfolders, files in os.walk("/sys/fs/cgroup"):
             if not isinstance(outcome, Exception):
                 print("LEAK: wrote", path)
 """),
+    "raises_its_priority": ("ch5_softmax", """
+print("nice", call(lambda: os.nice(-10)))
+print("setpriority", call(lambda: os.setpriority(os.PRIO_PROCESS, 0, -20)))
+print("setpriority user", call(lambda: os.setpriority(os.PRIO_USER, 0, -20)))
+for value in ("-20", "0"):  # 0 is its own level back: allowed, and no higher than the grader's
+    print("autogroup", value, call(lambda: open("/proc/self/autogroup", "w").write(value)))
+print("fifo", call(lambda: os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))))
+print("rr", call(lambda: os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(1))))
+end = time.time() + 2.5
+while time.time() < end:  # busy, so that the host sees it at whatever priority it got
+    pass
+print("now", os.nice(0), os.sched_getscheduler(0))
+"""),
     "gains_privileges": (CH1, """
 print("setuid", call(lambda: os.setuid(0)))
 print("userns", libc.unshare(0x10000000), ctypes.get_errno())
@@ -397,16 +410,41 @@ def run_grade(source, output, assignment="all", tmpdir=None):
                            "--workers", "2"], capture_output=True, text=True, env=env, timeout=1500)
 
 
+def kernel_priorities():
+    """``(nice, scheduling policy, its session's autogroup nice or None)`` of each running kernel's process."""
+    seen = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{entry}").st_uid < UID_BASE:
+                continue
+            with open(f"/proc/{entry}/stat") as file:
+                fields = file.read().rpartition(")")[2].split()  # from the 3rd field on: nice is the 19th, policy the 41st
+            try:
+                with open(f"/proc/{entry}/autogroup") as file:
+                    session = int(file.read().split()[-1])
+            except OSError:
+                session = None
+        except (OSError, ValueError):
+            continue
+        seen.append((int(fields[16]), int(fields[38]), session))
+    return seen
+
+
 class Sampler:
-    """Watches from the host, while the batch runs: the bytes under the grader's TMPDIR, and the vsock port."""
+    """Watches from the host, while the batch runs: the bytes under the grader's TMPDIR, the vsock port, and
+    the priorities the kernels run at."""
 
     def __init__(self, folder):
         self.folder, self.largest, self.vsock_taken, self.running = folder, 0, [], True
+        self.priorities = []
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
 
     def _sample(self):
         while self.running:
+            self.priorities += kernel_priorities()
             du = subprocess.run(["du", "-sxb", str(self.folder)], capture_output=True, text=True)
             if du.stdout.split():
                 self.largest = max(self.largest, int(du.stdout.split()[0]))
@@ -510,6 +548,12 @@ def batch(tmp_path_factory):
             "sampler": sampler, "grader_tmp_left": grader_tmp_left}
 
 
+def output_of(batch, student, assignment):
+    """What the attacking cell (the notebook's second) printed, as graded."""
+    notebook = nbformat.read(batch["graded"] / "autograded" / student / assignment / f"{assignment}.ipynb", 4)
+    return "".join(str(output.get("text", "")) for output in notebook.cells[1].get("outputs", []))
+
+
 def test_the_batch_finishes_with_every_notebook_graded(batch):
     result = batch["result"]
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
@@ -590,16 +634,13 @@ def test_deep_trees_and_full_disks_leave_the_host_as_it_was(batch):
     for name in ("nests_folders_deeper_than_recursion", "fills_the_disk", "locks_the_judges_call_folder"):
         row = grades[(f"m_{name}", ATTACKS[name][0])]
         assert row["status"] == "graded" and "grader" not in row["problem"], row
-    notebook = nbformat.read(batch["graded"] / "autograded" / "m_fills_the_disk" / "ch4_test_time" /
-                             "ch4_test_time.ipynb", 4)
-    printed = "".join(str(output.get("text", "")) for output in notebook.cells[1].get("outputs", []))
+    printed = output_of(batch, "m_fills_the_disk", "ch4_test_time")
     assert "No space left" in printed and "Read-only file system" in printed, printed[:3000]
 
 
 def test_no_socket_family_reaches_past_the_network_namespace(batch):
     assert batch["sampler"].vsock_taken == [], "a kernel listened on the host's vsock port"
-    notebook = nbformat.read(batch["graded"] / "autograded" / "m_listens_on_vsock" / CH1 / f"{CH1}.ipynb", 4)
-    printed = "".join(str(output.get("text", "")) for output in notebook.cells[1].get("outputs", []))
+    printed = output_of(batch, "m_listens_on_vsock", CH1)
     assert "vsock: [Errno 97]" in printed, printed[:3000]  # EAFNOSUPPORT
 
 
@@ -607,9 +648,8 @@ def test_tempfile_and_autograph_work_under_a_host_tmpdir(batch):
     """Graded with TMPDIR a host folder: does a kernel's ``tempfile`` and an AutoGraph loop work (issue 22)?"""
     row = read_grades(batch["graded"] / "grades.csv")[("t_tempfile", CH1)]
     assert row["status"] == "graded" and row["total"] == row["possible"], row
-    notebook = nbformat.read(batch["graded"] / "autograded" / "t_tempfile" / CH1 / f"{CH1}.ipynb", 4)
-    printed = "".join(str(output.get("text", "")) for output in notebook.cells[1].get("outputs", []))
-    assert "tempfile /tmp autograph 45" in printed, notebook.cells[1].get("outputs")
+    printed = output_of(batch, "t_tempfile", CH1)
+    assert "tempfile /tmp autograph 45" in printed, printed[:3000]
 
 
 def test_the_flood_cost_only_its_author(batch):
@@ -617,12 +657,22 @@ def test_the_flood_cost_only_its_author(batch):
     assert notebook.stat().st_size < 40 * 2**20, "what a submission prints is bounded"
 
 
+def test_no_kernel_ran_above_its_place_below_the_grader(batch):
+    priorities = batch["sampler"].priorities
+    assert priorities, "the host saw no kernel running"
+    assert min(nice for nice, _, _ in priorities) >= KERNEL_NICENESS
+    assert {policy for _, policy, _ in priorities} <= {os.SCHED_OTHER, os.SCHED_BATCH, os.SCHED_IDLE}
+    sessions = [session for _, _, session in priorities if session is not None]
+    assert not sessions or min(sessions) >= 0  # at most the grader's own level, never above it
+    printed = output_of(batch, "m_raises_its_priority", "ch5_softmax")
+    assert "now " in printed, printed  # the attack ran to its end
+
+
 def test_memory_and_processes_are_bounded_over_the_tree(batch):
     grades = read_grades(batch["graded"] / "grades.csv")
     assert "memory" in grades[("m_exhausts_memory_through_children", CH1)]["problem"] or \
         "stopped" in grades[("m_exhausts_memory_through_children", CH1)]["problem"]
-    notebook = nbformat.read(batch["graded"] / "autograded" / "m_fork_bomb" / CH1 / f"{CH1}.ipynb", 4)
-    printed = "".join(str(output.get("text", "")) for output in notebook.cells[1].get("outputs", []))
+    printed = output_of(batch, "m_fork_bomb", CH1)
     assert "stopped after " in printed, (printed, grades[("m_fork_bomb", CH1)]["problem"])
     assert int(printed.split("stopped after ")[1].split()[0]) < DEFAULT_LIMITS.processes, printed
 
