@@ -36,11 +36,12 @@ def test_hide_module_table_gives_a_module_the_view():
 
 
 KERNEL_AFTER_WARM_UP = r"""
-import json, os, sys, tempfile
+import inspect, json, os, sys, tempfile
 from autograder.sandbox import zygote
 zygote.warm_up()
 import gc
 warm = set(sys.modules)
+table = len(inspect.modulesbyfile)  # before any traceback
 from jupyter_client.connect import write_connection_file
 folder = tempfile.mkdtemp()
 connection, _ = write_connection_file(os.path.join(folder, "c.json"), transport="ipc", ip=os.path.join(folder, "k"))
@@ -50,7 +51,7 @@ app.initialize(["-f", connection])
 app.shell.run_cell("x = 1\nraise ValueError(x)", store_history=True)
 app.shell.run_cell("%reset -f", store_history=True)
 result = {"imported": sorted(set(sys.modules) - warm), "debugger_modules": len(app.kernel._kernel_modules),
-          "frozen": gc.get_freeze_count() > 0, "collecting": gc.isenabled()}
+          "frozen": gc.get_freeze_count() > 0, "collecting": gc.isenabled(), "modules_by_file": table}
 with open(sys.argv[1], "w") as file:
     json.dump(result, file)
 os._exit(0)
@@ -66,6 +67,7 @@ def test_a_kernel_imports_nothing_the_warm_up_did_not_as_it_starts_and_shows_a_t
     assert result["imported"] == []  # each would be imported again in every kernel
     assert result["debugger_modules"] == 0  # the module walk that copies the shared pages did not happen
     assert result["frozen"] and result["collecting"]  # the kernels get a working collector
+    assert result["modules_by_file"] > 1000  # IPython's lookups of a traceback's modules find it built
 
 
 def _autogroup_nice():
