@@ -42,6 +42,7 @@ from autograder.kernel.frames import below_ipython
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+    from types import TracebackType
 
 #: How long an interrupted call may take to return before its kernel is written off.
 INTERRUPT_GRACE_SECONDS = 5
@@ -280,7 +281,8 @@ def run_test(index: int) -> float | None:
     """In the judge: run the code staged for test cell ``index`` in the kernel's namespace, below IPython's frames.
 
     The cell's lines show in tracebacks as any cell's do (:mod:`autograder.kernel.frames` says why
-    this is faster). As the cell ends, however it ends, the submission's kernel is released
+    this is faster); a failure's traceback skips the grader's frames between this call and the
+    test's own code. As the cell ends, however it ends, the submission's kernel is released
     (:func:`hang_up`), in the same execution: no call of its own.
 
     Returns
@@ -295,8 +297,20 @@ def run_test(index: int) -> float | None:
         _submission.begin()
     try:
         return score_of(below_ipython(_run_staged, index))
+    except BaseException as error:
+        raise error.with_traceback(_from_the_test_on(error.__traceback__))
     finally:
         hang_up()
+
+
+def _from_the_test_on(traceback: TracebackType | None) -> TracebackType | None:
+    """The part of ``traceback`` from the test cell's own code on: no frame of the grader's before it."""
+    here = traceback
+    while here is not None:
+        if here.tb_frame.f_code is _run_staged.__code__:
+            return here.tb_next or here  # the test's code, or where its code could not be compiled
+        here = here.tb_next
+    return traceback
 
 
 def configure_checks(seed: int, language: str) -> None:
@@ -315,15 +329,28 @@ def prepare(path: str, names: Sequence[str], call_seconds: float, sources: dict[
             language: str, kept: bool = False) -> None:
     """In the judge, before a notebook's cells: everything it needs, in one call from the grader.
 
-    A ``kept`` judge first forgets the last notebook (:func:`forget`); then the proxies are
-    bound (:func:`install`), the test cells' code staged (:func:`stage_tests`) and the
-    checks seeded (:func:`configure_checks`).
+    A ``kept`` judge first forgets the last notebook (:func:`forget`); then its tracebacks are
+    made plain (:func:`plain_tracebacks`), the proxies bound (:func:`install`), the test cells'
+    code staged (:func:`stage_tests`) and the checks seeded (:func:`configure_checks`).
     """
     if kept:
         forget()
+    plain_tracebacks()
     install(path, names, call_seconds)
     stage_tests({int(index): str(source) for index, source in sources.items()})
     configure_checks(seed, language)
+
+
+def plain_tracebacks() -> None:
+    """In the judge: report a failed test's traceback as Python does, a line of code for each frame.
+
+    IPython's default report looks up every frame's module and parses its file (about 0.1 s for
+    each failed hidden test, measured in a judge). Only the instructor reads it, in the autograded
+    notebook: the student's feedback keeps its last line alone (``HideTestInternals``).
+    """
+    from IPython import get_ipython
+
+    get_ipython().InteractiveTB.set_mode(mode="Plain")
 
 
 def fit_for_reuse() -> None:
