@@ -297,7 +297,7 @@ def run_test(index: int) -> float | None:
         _submission.begin()
     try:
         return score_of(below_ipython(_run_staged, index))
-    except BaseException as error:
+    except BaseException as error:  # noqa: BLE001 - raised again as it is, its traceback shortened
         raise error.with_traceback(_from_the_test_on(error.__traceback__))
     finally:
         hang_up()
