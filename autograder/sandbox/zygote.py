@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -117,6 +118,20 @@ def below_the_grader(niceness: int = KERNEL_NICENESS) -> None:
             file.write(str(niceness))
     except OSError:  # no autogroups on this host, or one changed in the last 100 ms
         pass
+
+
+def session_niceness(pid: int | str = "self") -> int | None:
+    """The nice value of process ``pid``'s session where Linux schedules by session, else ``None``.
+
+    ``/proc/PID/autogroup`` reads ``/autogroup-123 nice 5``; it is missing where autogroups are
+    off, and empty on some hosts (a container's ``/proc``).
+    """
+    try:
+        with open(f"/proc/{pid}/autogroup") as file:
+            found = re.search(r"nice (-?\d+)", file.read())
+    except OSError:
+        return None
+    return int(found.group(1)) if found else None
 
 
 #: Kernels of a grader running as root get uids from here up, a block of 1000 per zygote.

@@ -28,7 +28,7 @@ import pytest
 from autograder.course import EXERCISES, REPO, assignments, source_notebook
 from autograder.sandbox import cleanup
 from autograder.sandbox.limits import DEFAULT_LIMITS
-from autograder.sandbox.zygote import KERNEL_NICENESS, UID_BASE
+from autograder.sandbox.zygote import KERNEL_NICENESS, UID_BASE, session_niceness
 
 pytestmark = [pytest.mark.grading,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="confinement is Linux's")]
@@ -421,11 +421,7 @@ def kernel_priorities():
                 continue
             with open(f"/proc/{entry}/stat") as file:
                 fields = file.read().rpartition(")")[2].split()  # from the 3rd field on: nice is the 19th, policy the 41st
-            try:
-                with open(f"/proc/{entry}/autogroup") as file:
-                    session = int(file.read().split()[-1])
-            except OSError:
-                session = None
+            session = session_niceness(entry)
         except (OSError, ValueError):
             continue
         seen.append((int(fields[16]), int(fields[38]), session))

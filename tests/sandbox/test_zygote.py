@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import types
@@ -71,16 +70,6 @@ def test_a_kernel_imports_nothing_the_warm_up_did_not_as_it_starts_and_shows_a_t
     assert result["modules_by_file"] > 1000  # IPython's lookups of a traceback's modules find it built
 
 
-def _autogroup_nice():
-    """The session's niceness where Linux schedules by session, else None (some hosts' file is empty)."""
-    try:
-        with open("/proc/self/autogroup") as file:  # "/autogroup-123 nice 5"
-            found = re.search(r"nice (-?\d+)", file.read())
-    except OSError:
-        return None
-    return int(found.group(1)) if found else None
-
-
 def test_a_kernel_session_runs_below_the_grader():
     read, write = os.pipe()
     pid = os.fork()
@@ -89,7 +78,7 @@ def test_a_kernel_session_runs_below_the_grader():
             os.close(read)
             os.setsid()
             zygote.below_the_grader()
-            os.write(write, json.dumps([os.nice(0), _autogroup_nice()]).encode())
+            os.write(write, json.dumps([os.nice(0), zygote.session_niceness()]).encode())
         finally:
             os._exit(0)  # never back into pytest in the child
     os.close(write)
@@ -97,5 +86,5 @@ def test_a_kernel_session_runs_below_the_grader():
         niceness, session = json.loads(pipe.read())
     os.waitpid(pid, 0)
     assert niceness == os.nice(0) + zygote.KERNEL_NICENESS
-    if _autogroup_nice() is not None:  # where Linux schedules by session: the session's weight too
+    if zygote.session_niceness() is not None:  # where Linux schedules by session: the session's weight too
         assert session == zygote.KERNEL_NICENESS
