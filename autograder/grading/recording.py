@@ -11,11 +11,14 @@ notebook, which bounds any cluster. Here, per run:
   write-ahead log for the run, :func:`write_ahead`), so SQLAlchemy's
   compiled statements are reused, and saves each notebook in **one transaction**:
   the student and the submission's rows made by nbgrader's own
-  ``update_or_create_student`` and ``update_or_create_submission`` (:class:`InTransaction`:
-  their commits only flush), its grade and comment rows taken from the submission's own
-  (no query when they were just made), then nbgrader's own ``SaveAutoGrades`` steps
-  (:class:`SaveInOne`) and ``AssignLatePenalties``' plugin set them, and one commit. The rows are nbgrader's (``Grade``, ``Comment``,
-  ``SubmittedNotebook``), so formgrader, ``Gradebook`` and the exports read them as before;
+  ``update_or_create_student`` (once a run for each student) and
+  ``update_or_create_submission`` (:class:`InTransaction`: their commits only flush, or
+  wait), its grade and comment rows taken from the submission's own (no query when they
+  were just made), then nbgrader's own ``SaveAutoGrades`` steps
+  (:class:`SaveInOne`) and ``AssignLatePenalties``' plugin set them, then one flush (a new
+  submission's rows are inserted with their scores, never updated after) and one commit.
+  The rows are nbgrader's (``Grade``, ``Comment``, ``SubmittedNotebook``), so formgrader,
+  ``Gradebook`` and the exports read them as before;
 * feedback is rendered by :class:`FeedbackPool`, processes of its own that run
   :class:`~autograder.grading.feedback.FeedbackWriter` unchanged (the same converter,
   preprocessors and files) once a notebook's transaction has committed;
@@ -117,34 +120,36 @@ class SaveInOne(SaveAutoGrades):
         NbGraderPreprocessor.preprocess(self, notebook, resources)  # each cell's preprocess_cell, SaveAutoGrades'
 
 
-class _Flushing:
-    """A session whose ``commit`` only flushes: the caller's transaction stays open."""
+class _Deferred:
+    """A session whose ``commit`` only flushes (``flush=True``) or does nothing: the caller's transaction stays open."""
 
-    def __init__(self, session) -> None:
-        self.session = session
+    def __init__(self, session, flush: bool) -> None:
+        self.session, self.flush_on_commit = session, flush
 
     def commit(self) -> None:
-        self.session.flush()
+        if self.flush_on_commit:
+            self.session.flush()
 
     def __getattr__(self, name: str):
         return getattr(self.session, name)
 
 
 class InTransaction:
-    """A gradebook whose methods are nbgrader's own, run on the open transaction: their commits only flush.
+    """A gradebook whose methods are nbgrader's own, run on the open transaction: their commits flush, or wait.
 
     ``Gradebook.update_or_create_submission`` commits as it goes; called on this, it adds
     the same rows and leaves the commit to :meth:`Ledger.save`, which saves the grades in
-    the same transaction.
+    the same transaction. With ``flush=False`` its rows also wait for the caller's flush,
+    so that they are inserted once, grades included, rather than inserted then updated.
     """
 
-    def __init__(self, gradebook: Gradebook) -> None:
+    def __init__(self, gradebook: Gradebook, *, flush: bool = True) -> None:
         self.gradebook = gradebook
-        self.db = _Flushing(gradebook.db)
+        self.db = _Deferred(gradebook.db, flush)
 
     def __getattr__(self, name: str):
         member = getattr(Gradebook, name, None)
-        if callable(member):  # one of nbgrader's methods, its ``self`` this object (so its commits flush)
+        if callable(member):  # one of nbgrader's methods, its ``self`` this object (so its commits flush or wait)
             return member.__get__(self)
         return getattr(self.gradebook, name)
 
@@ -227,6 +232,7 @@ class Ledger:
         self.late = AssignLatePenalties(config=run.config)
         self.late.init_plugin()
         self.saved: dict[tuple[str, str], dict[str, float]] = {}
+        self.students: set[str] = set()  # students this run's commits made or found: no query for them again
 
     def close(self) -> None:
         self.gradebook.db.remove()
@@ -248,24 +254,29 @@ class Ledger:
             When the gradebook has no such assignment (it was not released); nothing is saved.
         """
         db = self.gradebook.db
-        name = submission.assignment
+        name, student = submission.assignment, submission.student
         try:
-            uncommitted = InTransaction(self.gradebook)
-            uncommitted.update_or_create_student(submission.student)
-            row = uncommitted.update_or_create_submission(name, submission.student)
-            submitted = self._submitted(row, name)
-            # rows just made are in the session (their cells too, which add_submission read): no query
-            grades = {grade.cell.name: grade for grade in submitted.grades}
-            comments = {comment.cell.name: comment for comment in submitted.comments}
-            self.saver.save(notebook, resources, _Rows(grades, comments))
-            self._late_penalty(submitted, submission.student)
+            if student not in self.students:  # flushed, so that the submission's lookup of it finds it
+                InTransaction(self.gradebook).update_or_create_student(student)
+            # the submission's rows, grades and comments set, go to the database in one flush (no autoflush on
+            # the way: nbgrader's lookups while it builds them would insert half of them, then update them)
+            with db.no_autoflush:
+                row = InTransaction(self.gradebook, flush=False).update_or_create_submission(name, student)
+                submitted = self._submitted(row, name)
+                cells = submitted.notebook  # its cells were loaded to build the rows (the grades' .cell is not, yet)
+                names = {cell.id: cell.name for cell in (*cells.grade_cells, *cells.solution_cells, *cells.task_cells)}
+                self.saver.save(notebook, resources, _Rows({names[grade.cell_id]: grade for grade in submitted.grades},
+                                                           {names[note.cell_id]: note for note in submitted.comments}))
+                self._late_penalty(submitted, student)
             db.flush()
             saved = {function_name(cell): float(score) for cell, score in db.query(BaseCell.name, Grade.score)
                      .join(BaseCell, BaseCell.id == Grade.cell_id).filter(Grade.notebook_id == submitted.id)}
             db.commit()
         except BaseException:
             db.rollback()
+            self.students.discard(student)
             raise
+        self.students.add(student)
         self.saved[(submission.student, submission.assignment)] = saved
         return saved
 
@@ -275,7 +286,7 @@ class Ledger:
         for submitted in row.notebooks:
             if submitted.notebook.name == assignment:
                 return submitted
-        raise MissingEntry(f"No such submitted notebook: {assignment}/{assignment} for {row.student_id}")
+        raise MissingEntry(f"No such submitted notebook: {assignment}/{assignment} for {row.student.id}")
 
     def _late_penalty(self, submitted, student: str) -> None:
         """``AssignLatePenalties.preprocess``'s body, with its plugin and its check, on the open transaction."""

@@ -20,6 +20,7 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 from nbgrader.utils import compute_checksum
+from sqlalchemy import event
 
 from autograder.catalogue import MUTANT, variants
 from autograder.course import CATALOGUE, EXERCISES, source_notebook
@@ -198,6 +199,69 @@ def test_a_failed_save_leaves_no_half_written_rows(run, cells, tmp_path, empty_g
     monkeypatch.undo()
     recording.ledger(run).save(submission, executed_notebook(cells), run.resources(submission, tmp_path))
     assert rows(run.db_url)["notebook"][0] == 5.0  # the same connection goes on
+
+
+def statements(engine):
+    """A list that fills with the first word and table of every statement ``engine`` runs from now on."""
+    seen = []
+
+    def note(conn, cursor, statement, params, context, executemany):
+        words = statement.split()
+        table = {"INSERT": 2, "UPDATE": 1}.get(words[0])  # INSERT INTO t, UPDATE t
+        seen.append((words[0], words[table] if table else " ".join(words[:8])))
+
+    event.listen(engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_a_new_submission_is_inserted_with_its_grades_and_a_known_student_is_not_looked_up(run, cells, tmp_path,
+                                                                                           empty_gradebook):
+    """One flush a notebook: its rows go in once, scores set (no UPDATE after the INSERT), and a student the run has
+    saved is not looked up again; the rows are still the ones nbgrader's steps write."""
+    run, submission = run
+    run.db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    make_gradebook(empty_gradebook, run.db_url)
+    ledger = recording.ledger(run)
+    ledger.save(submission, executed_notebook(cells, fail_b=True), run.resources(submission, tmp_path))
+
+    with Gradebook(run.db_url) as gradebook:  # a second assignment, so that ada hands in a new submission
+        gradebook.add_assignment("hw2")
+        gradebook.add_notebook("hw2", "hw2")
+        for cell, points in ((TEST_A, 2), (TEST_B, 3)):
+            gradebook.add_grade_cell(cell, "hw2", "hw2", max_score=points, cell_type="code")
+        for name in (ANSWER, SECOND):
+            gradebook.add_solution_cell(name, "hw2", "hw2")
+    second = Submission("ada", "hw2", tmp_path)
+    seen = statements(ledger.gradebook.engine)
+    saved = ledger.save(second, executed_notebook(cells, fail_b=True), run.resources(second, tmp_path))
+
+    assert saved == {"f": 2.0, "g": 0.0}
+    assert [table for kind, table in seen if kind == "UPDATE"] == []
+    assert sorted(table for kind, table in seen if kind == "INSERT") == ["comment", "grade", "submitted_assignment",
+                                                                        "submitted_notebook"]
+    assert not [query for kind, query in seen if kind == "SELECT" and "FROM student" in query]
+    with Gradebook(run.db_url) as gradebook:
+        first, other = (gradebook.find_submission_notebook(name, name, "ada") for name in (ASSIGNMENT, "hw2"))
+        assert sorted((g.name, g.auto_score, g.needs_manual_grade) for g in other.grades) \
+            == sorted((g.name, g.auto_score, g.needs_manual_grade) for g in first.grades)
+        assert sorted((c.name, c.auto_comment) for c in other.comments) \
+            == sorted((c.name, c.auto_comment) for c in first.comments)
+
+
+def test_a_new_student_whose_save_failed_is_made_again(run, cells, tmp_path, empty_gradebook, monkeypatch):
+    """The ledger trusts only committed students: a rolled-back student row is made again on the next save."""
+    run, _ = run
+    run.db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    make_gradebook(empty_gradebook, run.db_url)
+    newcomer = Submission("bob", ASSIGNMENT, tmp_path)
+    monkeypatch.setattr(recording.Ledger, "_late_penalty", lambda *args: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        recording.ledger(run).save(newcomer, executed_notebook(cells), run.resources(newcomer, tmp_path))
+    monkeypatch.undo()
+    assert recording.ledger(run).save(newcomer, executed_notebook(cells), run.resources(newcomer, tmp_path)) \
+        == {"f": 2.0, "g": 3.0}
+    with Gradebook(run.db_url) as gradebook:
+        assert sorted(student.id for student in gradebook.students) == ["ada", "bob"]
 
 
 def test_the_ledger_leaves_no_transaction_open(run, cells, tmp_path, empty_gradebook):
