@@ -53,9 +53,9 @@ from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 from sqlalchemy import event
 
-from autograder.sandbox import linux
-from autograder.sandbox.mounts import mount_table
+from autograder.grading import lifetime
 from autograder.nbgrader_cells import function_name
+from autograder.sandbox.mounts import mount_table
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -342,9 +342,9 @@ _writer = None
 
 
 def _start_feedback(parent: int, config) -> None:
-    """A feedback process's initializer: it dies with the grader, and makes the run's writer once."""
+    """A feedback process's initializer: it dies with the grader, runs below it, and makes the run's writer once."""
     global _writer  # one writer per process: its exporter and templates made once
-    linux.die_with_parent(parent)
+    lifetime.worker_started(parent, {})
     from autograder.grading.feedback import FeedbackWriter
 
     _writer = FeedbackWriter(config)

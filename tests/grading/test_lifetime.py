@@ -75,3 +75,28 @@ def test_one_process_may_hold_a_folder_twice(tmp_path):
         status, said = try_to_hold(tmp_path)
         assert status == 2 and f"process {os.getpid()}" in said, said
     assert try_to_hold(tmp_path) == (0, "held")
+
+
+def niceness(pid):
+    """Process ``pid``'s nice value, as ``/proc/PID/stat`` gives it (field 19)."""
+    with open(f"/proc/{pid}/stat") as file:
+        return int(file.read().rsplit(")", 1)[1].split()[16])  # counted after the command's name, which may hold spaces
+
+
+def test_local_workers_and_feedback_processes_run_below_the_grader(tmp_path):
+    """Both pools' processes run WORKER_NICENESS steps below the grader, read from /proc; a worker takes its env."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from autograder.grading import batch, recording
+
+    with ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=lifetime.worker_started,
+                             initargs=(os.getpid(), {"BNWEEK_PROBE": "1"})) as pool:
+        worker, seen = pool.submit(os.getpid).result(), pool.submit(os.getenv, "BNWEEK_PROBE").result()
+        assert niceness(worker) == niceness(os.getpid()) + lifetime.WORKER_NICENESS
+        assert seen == "1"
+    feedback = recording.FeedbackPool(batch.RunFolder(tmp_path / "run"), processes=1)
+    try:
+        assert niceness(feedback.pool.submit(os.getpid).result()) == niceness(os.getpid()) + lifetime.WORKER_NICENESS
+    finally:
+        feedback.drain()
