@@ -265,8 +265,10 @@ class Ledger:
                 submitted = self._submitted(row, name)
                 cells = submitted.notebook  # its cells were loaded to build the rows (the grades' .cell is not, yet)
                 names = {cell.id: cell.name for cell in (*cells.grade_cells, *cells.solution_cells, *cells.task_cells)}
-                self.saver.save(notebook, resources, _Rows({names[grade.cell_id]: grade for grade in submitted.grades},
-                                                           {names[note.cell_id]: note for note in submitted.comments}))
+                # (a kept row of a cell the notebook no longer has is found by its own cell, as nbgrader finds it)
+                self.saver.save(notebook, resources, _Rows(
+                    {names.get(grade.cell_id) or grade.cell.name: grade for grade in submitted.grades},
+                    {names.get(note.cell_id) or note.cell.name: note for note in submitted.comments}))
                 self._late_penalty(submitted, student)
             db.flush()
             saved = {function_name(cell): float(score) for cell, score in db.query(BaseCell.name, Grade.score)

@@ -488,6 +488,37 @@ def test_a_delegated_cgroup_cannot_be_written_by_a_kernel_of_its_owner(tmp_path)
     assert state == "THAWED"
 
 
+def test_a_kernel_is_still_watched_from_the_host_once_its_folders_are_sealed(account):
+    """The keeper seals from inside the kernel's mount namespace: does it come back, so that its limits still hold?
+
+    The memory limit is the keeper's alone here (no cgroup, no rlimit), read from the host's ``/proc``; a
+    keeper left in the kernel's view would find none of the kernel's processes and let it grow until the wall clock.
+    """
+    import time
+
+    tmp_path, how = account
+    sockets = tmp_path / "sockets"
+    sockets.mkdir()
+    os.chmod(sockets, 0o777)
+
+    def bind_then_grow():
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(str(sockets / "kernel-1"))
+        keeper.sockets_bound()
+        hoard = bytearray(400 * 2**20)  # zero pages: touched below, one byte a page
+        for page in range(0, len(hoard), 4096):
+            hoard[page] = 1
+        time.sleep(30)
+        return "not stopped"
+
+    started = time.monotonic()
+    _, code, log = confined(tmp_path, bind_then_grow, sockets=(str(sockets),),
+                            limits=Limits(memory_bytes=200 * 2**20, wall_seconds=25), **how)
+    assert code == 128 + 9, log
+    assert "GiB of memory" in log, log
+    assert time.monotonic() - started < 20
+
+
 def test_socket_folders_are_sealed_once_the_kernels_sockets_are_bound(account):
     """After its sockets are bound, can a kernel still write (or fill) the host folders they live in?"""
     tmp_path, how = account
