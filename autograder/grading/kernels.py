@@ -92,7 +92,8 @@ async def start(client: NotebookClient, env: dict[str, str] | None = None) -> No
     """Start ``client``'s kernel (:func:`prepare` first) with ``env``, and wait until it answers."""
     await client.async_start_new_kernel(**({"env": env} if env else {}))
     assert client.km is not None, "prepare() gave the client its kernel manager"
-    client.kc = client.km.client()
+    # on the manager's context, whose sockets have the options above (jupyter_client gives a client a new one)
+    client.kc = client.km.client(context=client.km.context)
     client.kc.start_channels()  # synchronous in both of jupyter_client's clients
     await ready(client.kc, client.km, client.startup_timeout)
     client.kc.allow_stdin = False
@@ -168,6 +169,8 @@ async def shut_down(client: NotebookClient) -> None:
     if client.km is not None:
         try:
             await end(client.km)
+            if client.kc is not None:  # its sockets are the manager's, whose context the cleanup destroys
+                client.kc.stop_channels()
             await client._async_cleanup_kernel()  # noqa: SLF001  (nbclient's own shutdown)
         except Exception as error:  # noqa: BLE001
             client.log.warning("a kernel could not be shut down: %s: %s", type(error).__name__, error)

@@ -317,7 +317,11 @@ def _sealer(kernel_pid: int, folders: tuple[str, ...], reply: int, log: Callable
     def seal(fd):
         if os.read(fd, 1) != b"s":
             return False
-        done = seal_sockets(kernel_pid, folders)
+        try:
+            done = seal_sockets(kernel_pid, folders)
+        except OSError as error:  # stuck in the kernel's view, where /proc shows its pids: only its pid 1 is sure
+            os.kill(kernel_pid, signal.SIGKILL)  # the first process of its PID namespace: every other goes with it
+            give_up(error, log, give_reason)
         if not done:
             log("its socket folders could not be made read-only")
             give_reason(reasons.grader_fault("the kernel's socket folders could not be made read-only"))
@@ -335,10 +339,52 @@ def seal_sockets(kernel_pid: int, folders: Iterable[str]) -> bool:
     """From the keeper: remount the kernel's socket folders read-only in its own mount namespace.
 
     A kernel needs to write in them only to bind its sockets; after that they are
-    the only host folders it could write in (and fill). A child joins the kernel's
-    mount namespace (the keeper keeps the privilege to, over that namespace) and
-    remounts each; the kernel cannot undo it (no capability, no ``mount``).
+    the only host folders it could write in (and fill). The keeper joins the kernel's
+    mount namespace (it keeps the privilege to, over that namespace), remounts each and
+    comes back to its own; the kernel cannot undo it (no capability, no ``mount``).
+    A keeper that could not come back (one in a user namespace of its own, as an
+    instructor's account makes, holds no privilege over the host's mount namespace)
+    does it in a child instead, which costs a copy of the zygote's page tables and its
+    teardown: some 20 ms of a kernel's start.
+
+    Raises
+    ------
+    autograder.sandbox.linux.ConfinementError
+        When the keeper could not come back to its own mount namespace after all: it must
+        not go on watching the kernel from inside the kernel's view of the machine.
     """
+    own = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+    here = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            setns(own, CLONE_NEWNS, "entering the keeper's own mount namespace")  # allowed only where it can return
+        except OSError:
+            return _seal_in_child(kernel_pid, folders)
+        try:
+            kernels = os.open(f"/proc/{kernel_pid}/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:  # the kernel is gone
+            return False
+        try:
+            setns(kernels, CLONE_NEWNS, "joining the kernel's mount namespace")
+        except OSError:
+            return False
+        finally:
+            os.close(kernels)
+        try:
+            mounts.seal(folders)
+            sealed = True
+        except OSError:
+            sealed = False
+        setns(own, CLONE_NEWNS, "coming back to the keeper's mount namespace")  # raises: the caller gives up
+        return sealed
+    finally:
+        os.fchdir(here)  # entering a mount namespace moves a process to its root
+        os.close(own)
+        os.close(here)
+
+
+def _seal_in_child(kernel_pid: int, folders: Iterable[str]) -> bool:
+    """:func:`seal_sockets` by a child that joins the kernel's mount namespace and never comes back."""
     pid = os.fork()
     if pid == 0:
         try:

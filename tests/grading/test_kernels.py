@@ -81,3 +81,35 @@ def test_a_kernel_starts_with_its_environment_answers_and_stops(tmp_path):
     assert not kernels.alive(client)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_kernel_message_over_the_bound_never_reaches_the_grader():
+    """Can a kernel hand the grader one message larger than MAX_MESSAGE_BYTES (its memory, not the kernel's)?
+
+    ZeroMQ drops the connection of a peer that sends more than the bound, for good (a protocol error):
+    the kernel loses its own IOPub channel, and its notebook's later outputs with it (nbclient waits a few
+    seconds for each cell's, then goes on), while its shell channel still answers.
+    """
+    import queue
+    import time
+
+    from jupyter_core.utils import run_sync
+
+    client = NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3")
+    kernels.prepare(client)
+    kernels.start_all({"submission": client}, {})
+    try:
+        size = kernels.MAX_MESSAGE_BYTES + 2**20
+        client.wait_for_reply(client.kc.execute(
+            f"from IPython.display import display\ndisplay({{'text/plain': 'x' * {size}}}, raw=True)"))
+        reply = client.wait_for_reply(client.kc.execute("print('after')"))
+        seen, deadline = [], time.monotonic() + 3
+        while time.monotonic() < deadline:
+            try:
+                seen.append(run_sync(client.kc.get_iopub_msg)(timeout=0.5))
+            except queue.Empty:
+                pass
+    finally:
+        kernels.stop([client])
+    assert reply["content"]["status"] == "ok"
+    assert max((len(str(message["content"])) for message in seen), default=0) < kernels.MAX_MESSAGE_BYTES
