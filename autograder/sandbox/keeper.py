@@ -373,7 +373,7 @@ def seal_sockets(kernel_pid: int, folders: Iterable[str]) -> bool:
         try:
             mounts.seal(folders)
             sealed = True
-        except OSError:
+        except Exception:  # noqa: BLE001 - whatever went wrong, the keeper comes back, and the kernel is stopped
             sealed = False
         setns(own, CLONE_NEWNS, "coming back to the keeper's mount namespace")  # raises: the caller gives up
         return sealed

@@ -31,6 +31,7 @@ from typing import cast
 
 from autograder.sandbox import cleanup, connect, linux, reasons
 from autograder.sandbox.connect import ENV_SOCKET
+from autograder.sandbox.keeper import CONFINEMENT_FAILED
 #: The pid of the process that started the zygote: it dies with that process (autograder.grading.lifetime).
 ENV_OWNER = "BNWEEK_ZYGOTE_OWNER"
 KERNEL_NAME = "bnweek-warm"
@@ -181,7 +182,6 @@ def _start_kernel_child(request, log_directory, number):
     """In the forked child: confine a kernel as its jail says, watch it, and exit as it exits."""
 
     from autograder.sandbox import jail as confinement
-    from autograder.sandbox.keeper import CONFINEMENT_FAILED
     from autograder.sandbox.limits import ENV_JAIL, Jail, SettingsError
 
     zygote_pid = os.getppid()
@@ -262,7 +262,10 @@ def serve(socket_path: str) -> None:
                 if pid == 0:
                     for inherited in [listener, connection, *children.values()]:
                         inherited.close()
-                    _start_kernel_child(request, os.path.dirname(socket_path), started)
+                    try:
+                        _start_kernel_child(request, os.path.dirname(socket_path), started)
+                    finally:  # never back into this loop, whatever a keeper or its kernel raised: a second server
+                        os._exit(CONFINEMENT_FAILED)
                 started += 1
                 children[pid] = connection
                 connection.sendall(f"{pid}\n".encode())
