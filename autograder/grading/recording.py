@@ -232,7 +232,7 @@ class Ledger:
         self.late = AssignLatePenalties(config=run.config)
         self.late.init_plugin()
         self.saved: dict[tuple[str, str], dict[str, float]] = {}
-        self.students: set[str] = set()  # students this run's commits made or found: no query for them again
+        self.students: set[str] = set()  # students this run's commits made or found: not looked up again to make
 
     def close(self) -> None:
         self.gradebook.db.remove()
