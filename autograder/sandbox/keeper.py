@@ -319,8 +319,8 @@ def _sealer(kernel_pid: int, folders: tuple[str, ...], reply: int, log: Callable
             return False
         try:
             done = seal_sockets(kernel_pid, folders)
-        except OSError as error:  # stuck in the kernel's view, where /proc shows its pids: only its pid 1 is sure
-            os.kill(kernel_pid, signal.SIGKILL)  # the first process of its PID namespace: every other goes with it
+        except OSError as error:  # stuck in the kernel's view of the machine: it must not be watched from there
+            kill_tree(kernel_pid)
             give_up(error, log, give_reason)
         if not done:
             log("its socket folders could not be made read-only")
@@ -361,15 +361,9 @@ def seal_sockets(kernel_pid: int, folders: Iterable[str]) -> bool:
         except OSError:
             return _seal_in_child(kernel_pid, folders)
         try:
-            kernels = os.open(f"/proc/{kernel_pid}/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+            _join_mount_namespace(kernel_pid)
         except OSError:  # the kernel is gone
             return False
-        try:
-            setns(kernels, CLONE_NEWNS, "joining the kernel's mount namespace")
-        except OSError:
-            return False
-        finally:
-            os.close(kernels)
         try:
             mounts.seal(folders)
             sealed = True
@@ -388,13 +382,22 @@ def _seal_in_child(kernel_pid: int, folders: Iterable[str]) -> bool:
     pid = os.fork()
     if pid == 0:
         try:
-            setns(os.open(f"/proc/{kernel_pid}/ns/mnt", os.O_RDONLY), CLONE_NEWNS, "joining the kernel's mount namespace")
+            _join_mount_namespace(kernel_pid)
             mounts.seal(folders)
             os._exit(0)
         except BaseException:  # noqa: BLE001 - reported as the exit status, across the fork
             os._exit(1)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status) == 0
+
+
+def _join_mount_namespace(kernel_pid: int) -> None:
+    """Enter the kernel's mount namespace (``OSError`` if it is gone, or the keeper may not)."""
+    namespace = os.open(f"/proc/{kernel_pid}/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        setns(namespace, CLONE_NEWNS, "joining the kernel's mount namespace")
+    finally:
+        os.close(namespace)
 
 
 def kill_tree(kernel_pid: int) -> None:

@@ -488,6 +488,14 @@ def test_a_delegated_cgroup_cannot_be_written_by_a_kernel_of_its_owner(tmp_path)
     assert state == "THAWED"
 
 
+def socket_folder(tmp_path):
+    """A host folder for a kernel's sockets, writable by either account (the jail binds it in, writable until sealed)."""
+    sockets = tmp_path / "sockets"
+    sockets.mkdir()
+    os.chmod(sockets, 0o777)
+    return sockets
+
+
 def test_a_kernel_is_still_watched_from_the_host_once_its_folders_are_sealed(account):
     """The keeper seals from inside the kernel's mount namespace: does it come back, so that its limits still hold?
 
@@ -497,9 +505,7 @@ def test_a_kernel_is_still_watched_from_the_host_once_its_folders_are_sealed(acc
     import time
 
     tmp_path, how = account
-    sockets = tmp_path / "sockets"
-    sockets.mkdir()
-    os.chmod(sockets, 0o777)
+    sockets = socket_folder(tmp_path)
 
     def bind_then_grow():
         listener = socket.socket(socket.AF_UNIX)
@@ -522,9 +528,7 @@ def test_a_kernel_is_still_watched_from_the_host_once_its_folders_are_sealed(acc
 def test_socket_folders_are_sealed_once_the_kernels_sockets_are_bound(account):
     """After its sockets are bound, can a kernel still write (or fill) the host folders they live in?"""
     tmp_path, how = account
-    sockets = tmp_path / "sockets"
-    sockets.mkdir()
-    os.chmod(sockets, 0o777)
+    sockets = socket_folder(tmp_path)
 
     def bind_then_write():
         listener = socket.socket(socket.AF_UNIX)
