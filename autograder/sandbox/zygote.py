@@ -270,10 +270,8 @@ def serve(socket_path: str) -> None:
                 children[pid] = connection
                 connection.sendall(f"{pid}\n".encode())
                 selector.register(connection, selectors.EVENT_READ, pid)
-            else:  # the client hung up (it reads nothing else): kill its kernel
-                pid = key.data
-                if not cast(socket.socket, key.fileobj).recv(1):  # registered below: a client connection
-                    _kill(pid)
+            else:  # registered above: a client's connection
+                heard_from(selector, cast(socket.socket, key.fileobj), key.data)
         _reap(children, selector)
     for pid in children:
         _kill(pid)
@@ -282,6 +280,24 @@ def serve(socket_path: str) -> None:
 def exit_reason_path(directory: str, cwd: str) -> str:
     """Where the zygote explains why it killed the kernel that ran in ``cwd`` (:func:`reasons.path`)."""
     return reasons.path(directory, cwd)
+
+
+def heard_from(selector: selectors.BaseSelector, connection: socket.socket, pid: int) -> None:
+    """A client's connection is readable: it has hung up (it sends nothing else), so its kernel is killed.
+
+    The connection is no longer watched. At its end it stays readable until the kernel's
+    keeper is reaped, and each wait for the selector would return at once: the zygote
+    spun while each keeper died, on a core that the dying keeper, five nice steps below,
+    waited for (measured on the 2-core machine: 4,400 turns of the loop a kernel; 40
+    notebooks of chapter 1 took 13.3 s to grade with the spin and 12.2 s without).
+    """
+    try:
+        hung_up = not connection.recv(1)
+    except OSError:  # reset by a client that died
+        hung_up = True
+    if hung_up:
+        selector.unregister(connection)
+        _kill(pid)
 
 
 def _kill(pid):
@@ -303,7 +319,10 @@ def _reap(children, selector):
         if connection is None:
             continue
         _kill(pid)  # anything the kernel started in its session goes with it
-        selector.unregister(connection)
+        try:
+            selector.unregister(connection)
+        except KeyError:  # its client hung up first (heard_from)
+            pass
         try:
             connection.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
         except OSError:

@@ -1,11 +1,15 @@
-"""The zygote's warm-up: what it imports and hides so that each forked kernel starts with less to do."""
+"""The zygote: its warm-up (what it imports and hides so that each forked kernel starts with less to do), and its loop."""
 
 from __future__ import annotations
 
 import json
 import os
+import selectors
+import signal
+import socket
 import subprocess
 import sys
+import time
 import types
 
 import pytest
@@ -88,3 +92,54 @@ def test_a_kernel_session_runs_below_the_grader():
     assert niceness == os.nice(0) + zygote.KERNEL_NICENESS
     if zygote.session_niceness() is not None:  # where Linux schedules by session: the session's weight too
         assert session == zygote.KERNEL_NICENESS
+
+
+def test_a_client_that_hung_up_is_no_longer_watched_and_its_kernel_is_killed(monkeypatch):
+    killed = []
+    monkeypatch.setattr(zygote, "_kill", killed.append)
+    selector = selectors.DefaultSelector()
+    ours, theirs = socket.socketpair()
+    selector.register(ours, selectors.EVENT_READ, 4242)
+    theirs.close()
+    for key, _ in selector.select(timeout=5):
+        zygote.heard_from(selector, key.fileobj, key.data)
+    assert killed == [4242]
+    assert selector.select(timeout=0) == []  # its end would wake the loop at once, again and again
+    ours.close()
+
+
+def _cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as file:
+        fields = file.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def test_the_zygote_sleeps_while_the_kernel_of_a_client_that_hung_up_ends(tmp_path, monkeypatch):
+    socket_path = str(tmp_path / "zygote.sock")
+    monkeypatch.setattr(zygote, "warm_up", lambda: None)
+    # a kernel that ends slowly: no session of its own, so the zygote's kill cannot reach it
+    monkeypatch.setattr(zygote, "_start_kernel_child", lambda *arguments: time.sleep(3))
+    monkeypatch.setenv(zygote.ENV_OWNER, str(os.getpid()))
+    server = os.fork()
+    if server == 0:
+        try:
+            zygote.serve(socket_path)
+        finally:
+            os._exit(0)  # never back into pytest in the child
+    kernel = None
+    try:
+        zygote.wait_for_socket(socket_path, timeout=30)
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.connect(socket_path)
+        client.sendall(json.dumps({"argv": [], "cwd": "/", "env": {}}).encode() + b"\n")
+        kernel = int(client.makefile().readline())
+        client.close()  # the worker stops its kernel so
+        time.sleep(0.2)
+        before = _cpu_seconds(server)
+        time.sleep(1)
+        assert _cpu_seconds(server) - before < 0.2  # it spun, a core's whole second, before
+    finally:
+        for pid in (server, kernel):
+            if pid is not None:
+                os.kill(pid, signal.SIGKILL)
+        os.waitpid(server, 0)
