@@ -24,9 +24,10 @@ import time
 from typing import TYPE_CHECKING, Any, cast
 
 import zmq
+from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
 from jupyter_core.utils import ensure_async, run_sync
 
-from autograder.sandbox import zygote
+from autograder.sandbox import connect, zygote
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Iterable
@@ -44,6 +45,26 @@ KERNEL_MODULES = ("autograder.kernel.submission_side", "autograder.kernel.judge_
 
 
 _zygote: zygote.Zygote | None = None
+
+
+class ZygoteProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, for a warm kernel: asked of the zygote, not started as a process.
+
+    Everything else (interrupting, killing, waiting, the connection file) is the local
+    provisioner's own, on the :class:`autograder.sandbox.connect.ZygoteKernel` it holds
+    as its ``process``. The warm kernelspec names it (:data:`connect.PROVISIONER`).
+    """
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        env, self.cwd = kwargs.get("env") or os.environ, kwargs.get("cwd") or os.getcwd()
+        kernel = connect.ZygoteKernel(env[connect.ENV_SOCKET], cmd, self.cwd, dict(env))
+        self.process = cast(Any, kernel)  # typed as a Popen: it has the methods the provisioner calls
+        self.pid, self.pgid = kernel.pid, None  # signals go through the ZygoteKernel, which knows its end
+        return self.connection_info
+
+
+# jupyter_client finds provisioners by entry point; this one is the grader's own, not installed
+KernelProvisionerFactory.provisioners.setdefault(connect.PROVISIONER, connect.entry_point(f"{__name__}:ZygoteProvisioner"))
 
 
 def ensure_warm_kernels() -> None:
@@ -147,8 +168,9 @@ def alive(client: NotebookClient | None) -> bool:
 async def end(km: KernelManager) -> None:
     """Kill a kernel's process and wait for it to end, looking every 2 ms (jupyter_client looks every 0.1 s).
 
-    What is killed is the kernel's client process (:mod:`autograder.sandbox.zygote`), as
-    jupyter_client's immediate shutdown does; the zygote then kills the kernel itself.
+    As jupyter_client's immediate shutdown does, but what its provisioner kills is our
+    connection to the zygote (:class:`autograder.sandbox.connect.ZygoteKernel`): we hang up,
+    and the zygote kills the kernel itself.
     """
     provisioner = km.provisioner
     process = getattr(provisioner, "process", None)
@@ -164,7 +186,7 @@ async def shut_down(client: NotebookClient) -> None:
     """Shut a kernel down, unless nbclient already did (it does when a kernel fails to start).
 
     A failure here must not hide the one that ended the notebook: a kernel nbclient
-    could not shut down goes with its keeper when the zygote sees its client go.
+    could not shut down goes with its keeper when the zygote sees its connection go.
     """
     if client.km is not None:
         try:
@@ -184,10 +206,11 @@ def stop(clients: Iterable[NotebookClient]) -> None:
 def kill(client: NotebookClient) -> None:
     """End a kernel from a thread other than the one whose event loop its channels belong to.
 
-    Its client process is killed; the zygote then ends the kernel.
+    Our connection to the zygote is hung up (:class:`autograder.sandbox.connect.ZygoteKernel`,
+    which does not close it under the other thread); the zygote then ends the kernel.
     """
     assert client.km is not None, "the caller checks that the client has a kernel"
-    # The provisioner is jupyter_client's LocalProvisioner, whose ``process`` (a Popen) the base class does not declare.
+    # The provisioner is a LocalProvisioner, whose ``process`` (a Popen, or a ZygoteKernel) the base class does not declare.
     cast(Any, client.km.provisioner).process.kill()
 
 

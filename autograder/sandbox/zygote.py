@@ -7,11 +7,12 @@ no CUDA initialised) and forks a brand-new kernel for each notebook. Every
 kernel is a fresh child of the zygote, never reused, so no submission's state
 can reach another's; the zygote itself never runs student code.
 
-Jupyter starts kernels from a kernelspec's ``argv``. Ours runs the *client*
-(:mod:`autograder.sandbox.connect`, ``python -I -S connect.py -f {connection_file}``), a
-tiny process that asks the zygote for a kernel, forwards signals to it, and
-exits with the kernel's exit status, so ``jupyter_client`` can interrupt, kill
-and wait for it as for any kernel.
+Jupyter starts a kernel through its kernelspec's provisioner. Ours
+(:class:`autograder.grading.kernels.ZygoteProvisioner`) asks the zygote for the
+kernel over a Unix socket and holds that connection
+(:class:`autograder.sandbox.connect.ZygoteKernel`): the zygote answers with the
+kernel's exit status when it ends, and kills it when the connection is hung up, so
+``jupyter_client`` can interrupt, kill and wait for it as for any kernel.
 """
 
 from __future__ import annotations
@@ -367,7 +368,7 @@ class Zygote:
         self.directory = cleanup.temporary_folder("zygote")
         self.socket_path = os.path.join(self.directory, "zygote.sock")
         self.python = python
-        self._write_kernelspec(python)
+        self._write_kernelspec()
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         self._env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
         self._env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -402,15 +403,16 @@ class Zygote:
         self._start()
         self.wait_ready()
 
-    def _write_kernelspec(self, python):
+    def _write_kernelspec(self):
         spec_dir = os.path.join(self.directory, "kernels", KERNEL_NAME)
         os.makedirs(spec_dir)
         spec = {
-            # standard library only, no site-packages scan: one starts per kernel (autograder.sandbox.connect)
-            "argv": [python, "-I", "-S", os.path.abspath(connect.__file__), "-f", "{connection_file}"],
+            # no command: the kernel's arguments, which the provisioner sends the zygote (autograder.sandbox.connect)
+            "argv": ["-f", "{connection_file}"],
             "display_name": "Python 3 (warm, BN Week grader)",
             "language": "python",
             "interrupt_mode": "signal",
+            "metadata": {"kernel_provisioner": {"provisioner_name": connect.PROVISIONER}},
         }
         with open(os.path.join(spec_dir, "kernel.json"), "w") as file:
             json.dump(spec, file)
