@@ -4,8 +4,10 @@ A worker asks the zygote (:mod:`autograder.sandbox.zygote`) for each warm kernel
 its Unix socket, in one JSON line: the kernel's ``argv``, folder and environment. The
 zygote answers with the pid of the kernel's keeper and, once it has reaped the
 keeper, with its exit status. When the worker hangs up (to kill the kernel, or as
-it dies), the zygote kills the keeper, and the kernel with it. :class:`ZygoteKernel` holds that connection and has the methods of
-a :class:`subprocess.Popen` that ``jupyter_client``'s provisioner calls (``poll``,
+it dies), the zygote kills the keeper, and the kernel with it.
+
+:class:`ZygoteKernel` holds that connection and has the methods of a
+:class:`subprocess.Popen` that ``jupyter_client``'s provisioner calls (``poll``,
 ``wait``, ``kill``, ``terminate``, ``send_signal``), so a warm kernel is interrupted,
 killed and waited for as any kernel is.
 

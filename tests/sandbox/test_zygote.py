@@ -114,32 +114,18 @@ def _cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
-def test_the_zygote_sleeps_while_the_kernel_of_a_client_that_hung_up_ends(tmp_path, monkeypatch):
-    socket_path = str(tmp_path / "zygote.sock")
-    monkeypatch.setattr(zygote, "warm_up", lambda: None)
+def test_the_zygote_sleeps_while_the_kernel_of_a_client_that_hung_up_ends(zygote_loop):
     # a kernel that ends slowly: no session of its own, so the zygote's kill cannot reach it
-    monkeypatch.setattr(zygote, "_start_kernel_child", lambda *arguments: time.sleep(3))
-    monkeypatch.setenv(zygote.ENV_OWNER, str(os.getpid()))
-    server = os.fork()
-    if server == 0:
-        try:
-            zygote.serve(socket_path)
-        finally:
-            os._exit(0)  # never back into pytest in the child
-    kernel = None
+    socket_path, server = zygote_loop(lambda request: time.sleep(3))
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.connect(socket_path)
+    client.sendall(json.dumps({"argv": [], "cwd": "/", "env": {}}).encode() + b"\n")
+    kernel = int(client.makefile().readline())
     try:
-        zygote.wait_for_socket(socket_path, timeout=30)
-        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        client.connect(socket_path)
-        client.sendall(json.dumps({"argv": [], "cwd": "/", "env": {}}).encode() + b"\n")
-        kernel = int(client.makefile().readline())
-        client.close()  # the worker stops its kernel so
+        client.close()  # a worker stops its kernel so
         time.sleep(0.2)
         before = _cpu_seconds(server)
         time.sleep(1)
         assert _cpu_seconds(server) - before < 0.2  # it spun, a core's whole second, before
     finally:
-        for pid in (server, kernel):
-            if pid is not None:
-                os.kill(pid, signal.SIGKILL)
-        os.waitpid(server, 0)
+        os.kill(kernel, signal.SIGKILL)
