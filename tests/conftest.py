@@ -1,6 +1,7 @@
 """Shared fixtures: assignments graded once per test session, through the real pipeline."""
 
 import os
+import time
 import warnings
 
 import nbformat
@@ -61,6 +62,23 @@ class Cells:
 def cells():
     """Cell and notebook factories (:class:`Cells`)."""
     return Cells
+
+
+def _gone(pid, within=5.0):
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.fixture
+def gone():
+    """``gone(pid, within=5.0)``: whether process ``pid`` has ended, and been reaped, within ``within`` seconds."""
+    return _gone
 
 
 @pytest.fixture

@@ -22,18 +22,6 @@ def asleep(request):
     time.sleep(60)
 
 
-def gone(pid, within=5.0):
-    """Whether process ``pid`` ends (and is reaped) within ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.01)
-    return False
-
-
 def test_the_kernels_exit_status_comes_back(tmp_path, zygote_loop):
     socket_path, _ = zygote_loop(lambda request: os._exit(3))
     kernel = connect.ZygoteKernel(socket_path, ["-f", "c.json"], str(tmp_path), {})
@@ -41,7 +29,7 @@ def test_the_kernels_exit_status_comes_back(tmp_path, zygote_loop):
     assert kernel.poll() == 3
 
 
-def test_a_kernel_that_runs_is_polled_and_waited_for_without_blocking(tmp_path, zygote_loop):
+def test_a_kernel_that_runs_is_polled_and_waited_for_without_blocking(tmp_path, zygote_loop, gone):
     socket_path, _ = zygote_loop(asleep)
     kernel = connect.ZygoteKernel(socket_path, [], str(tmp_path), {})
     assert kernel.poll() is None
@@ -51,7 +39,7 @@ def test_a_kernel_that_runs_is_polled_and_waited_for_without_blocking(tmp_path, 
     assert gone(kernel.pid)
 
 
-def test_hanging_up_kills_the_kernel_at_once_and_from_any_thread(tmp_path, zygote_loop):
+def test_hanging_up_kills_the_kernel_at_once_and_from_any_thread(tmp_path, zygote_loop, gone):
     socket_path, _ = zygote_loop(asleep)
     kernel = connect.ZygoteKernel(socket_path, [], str(tmp_path), {})
     killer = threading.Thread(target=kernel.kill)  # as kernels.kill does, from a watchdog

@@ -14,7 +14,7 @@ import types
 
 import pytest
 
-from autograder.sandbox import zygote
+from autograder.sandbox import keeper, zygote
 
 
 def test_the_module_table_is_hidden_and_every_other_attribute_is_the_real_ones():
@@ -108,12 +108,6 @@ def test_a_client_that_hung_up_is_no_longer_watched_and_its_kernel_is_killed(mon
     ours.close()
 
 
-def _cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as file:
-        fields = file.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
-
-
 def test_the_zygote_sleeps_while_the_kernel_of_a_client_that_hung_up_ends(zygote_loop):
     # a kernel that ends slowly: no session of its own, so the zygote's kill cannot reach it
     socket_path, server = zygote_loop(lambda request: time.sleep(3))
@@ -124,8 +118,8 @@ def test_the_zygote_sleeps_while_the_kernel_of_a_client_that_hung_up_ends(zygote
     try:
         client.close()  # a worker stops its kernel so
         time.sleep(0.2)
-        before = _cpu_seconds(server)
+        before = keeper.usage([server])[1]  # its CPU seconds, as a keeper reads a kernel's
         time.sleep(1)
-        assert _cpu_seconds(server) - before < 0.2  # it spun, a core's whole second, before
+        assert keeper.usage([server])[1] - before < 0.2  # it spun, a core's whole second, before
     finally:
         os.kill(kernel, signal.SIGKILL)
